@@ -1,0 +1,84 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Macie member relationship statuses the rules name. StatusNone means "not a member".
+const (
+	StatusNone     = "None"
+	StatusEnabled  = "Enabled"
+	StatusPaused   = "Paused"
+	StatusRemoved  = "Removed"
+	StatusResigned = "Resigned"
+)
+
+// Bucket is a bucket as read from its account.
+type Bucket struct {
+	Name   string            `json:"name"`
+	Region string            `json:"region"`
+	Tags   map[string]string `json:"tags,omitempty"`
+}
+
+// Member is what was observed of one (account, Region).
+type Member struct {
+	Account string
+	Region  string
+	Email   string
+	// Status is the Macie relationship status, StatusNone when the account is not a member.
+	Status string
+	// Buckets are the account's buckets in the Region that carry tags; untagged ones may be left out.
+	Buckets []Bucket
+}
+
+// MemberActions applies the member rules to one observation.
+func MemberActions(r Rules, m Member) ([]Action, []Warning) {
+	if m.Account == r.Admin || r.Excluded[m.Account] {
+		return nil, nil
+	}
+	inScope, warns := r.scope(m)
+	act := Action{Region: m.Region, Account: m.Account}
+	switch {
+	case inScope != "" && notMember(m.Status):
+		act.Kind, act.Email = CreateMember, m.Email
+		act.Reason = fmt.Sprintf("bucket %s is tagged %s and the account is not a member", inScope, r.Policy)
+	case inScope != "" && m.Status == StatusPaused:
+		act.Kind = ResumeMember
+		act.Reason = fmt.Sprintf("bucket %s is tagged %s and the member is paused", inScope, r.Policy)
+	case inScope == "" && m.Status == StatusEnabled && !r.Protected[m.Account]:
+		act.Kind = PauseMember
+		act.Reason = fmt.Sprintf("no bucket in %s is tagged %s", m.Region, r.Policy)
+	case m.Status != StatusEnabled && !notMember(m.Status) && m.Status != StatusPaused:
+		return nil, append(warns, Warning{Account: m.Account, Region: m.Region,
+			Message: fmt.Sprintf("member status %s cannot be changed by this tool; check the account in the Macie console", m.Status)})
+	default:
+		return nil, warns
+	}
+	return []Action{act}, warns
+}
+
+// scope returns the first bucket in scope ("" when none) and the near-miss warnings.
+func (r Rules) scope(m Member) (string, []Warning) {
+	first := ""
+	var warns []Warning
+	for _, b := range m.Buckets {
+		v := r.Policy.Evaluate(b.Tags)
+		if v.InScope && (first == "" || b.Name < first) {
+			first = b.Name
+		}
+		for _, nm := range v.NearMisses {
+			warns = append(warns, Warning{Account: m.Account, Region: m.Region, Bucket: b.Name,
+				Message: r.Policy.Warning(m.Account, b.Name, nm)})
+		}
+	}
+	return first, warns
+}
+
+func notMember(status string) bool {
+	switch strings.TrimSpace(status) {
+	case "", StatusNone, StatusRemoved, StatusResigned:
+		return true
+	}
+	return false
+}
