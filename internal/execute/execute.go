@@ -1,0 +1,204 @@
+// Package execute applies a plan through the Macie port. Dry-run is decided here and nowhere else.
+//
+// Applying is idempotent: an "already exists" answer counts as done, so applying the same plan
+// twice changes nothing the second time. One account's failure does not stop the others.
+// Throttling and server errors are retried with exponential backoff and full jitter.
+package execute
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+)
+
+// Outcome is what became of one action.
+type Outcome string
+
+// The outcomes.
+const (
+	Done    Outcome = "done"
+	Skipped Outcome = "skipped"
+	Failed  Outcome = "failed"
+)
+
+// Result is the outcome of one action.
+type Result struct {
+	Action  plan.Action `json:"action"`
+	Outcome Outcome     `json:"outcome"`
+	Detail  string      `json:"detail,omitempty"`
+	// Err is the last error of a failed action.
+	Err error `json:"-"`
+}
+
+// Report lists the outcome of every action of a plan, in plan order.
+type Report struct {
+	Results []Result `json:"results"`
+}
+
+// Count returns how many results have the outcome.
+func (r Report) Count(o Outcome) int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+// Failures returns the failed results.
+func (r Report) Failures() []Result {
+	var out []Result
+	for _, res := range r.Results {
+		if res.Outcome == Failed {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// Executor applies plans.
+type Executor struct {
+	Macie  Macie
+	DryRun bool
+	Logger *slog.Logger
+	// Concurrency bounds how many accounts are changed at once (default 8).
+	Concurrency int
+	// Retry paces retries of throttled and failed calls.
+	Retry Backoff
+	// Throttle, when set, is waited on before every call (a request-rate limit).
+	Throttle func(context.Context) error
+}
+
+// Apply applies every action of p. Actions of one Region's job and publication run in order; the
+// actions of distinct accounts run in parallel.
+func (e *Executor) Apply(ctx context.Context, p plan.Plan) Report {
+	results := make([]Result, len(p.Actions))
+	groups := groupActions(p.Actions)
+	sem := make(chan struct{}, max(1, e.concurrency()))
+	var wg sync.WaitGroup
+	for _, idx := range groups {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			for _, i := range idx {
+				results[i] = e.applyOne(ctx, p.Actions[i])
+			}
+		})
+	}
+	wg.Wait()
+	return Report{Results: results}
+}
+
+func (e *Executor) concurrency() int {
+	if e.Concurrency <= 0 {
+		return 8
+	}
+	return e.Concurrency
+}
+
+// groupActions returns the indexes of the actions grouped by (Region, account), in plan order.
+func groupActions(acts []plan.Action) [][]int {
+	pos := map[[2]string]int{}
+	var groups [][]int
+	for i, a := range acts {
+		k := [2]string{a.Region, a.Account}
+		g, ok := pos[k]
+		if !ok {
+			g = len(groups)
+			pos[k] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
+}
+
+func (e *Executor) applyOne(ctx context.Context, a plan.Action) Result {
+	res := Result{Action: a}
+	switch {
+	case e.DryRun:
+		res.Outcome, res.Detail = Skipped, "dry run"
+	case ctx.Err() != nil:
+		res.Outcome, res.Detail, res.Err = Failed, ctx.Err().Error(), ctx.Err()
+	default:
+		err := e.Retry.Do(ctx, func() error { return e.call(ctx, a) })
+		res.Outcome, res.Detail, res.Err = classify(a, err)
+	}
+	e.log(ctx, res)
+	return res
+}
+
+// classify turns the final error of an action into its outcome.
+func classify(a plan.Action, err error) (Outcome, string, error) {
+	switch {
+	case err == nil:
+		return Done, "", nil
+	case apierr.Is(err, apierr.Conflict) && (a.Kind == plan.CreateMember || a.Kind == plan.CreateJob):
+		return Done, "already exists", nil
+	default:
+		return Failed, err.Error(), err
+	}
+}
+
+func (e *Executor) call(ctx context.Context, a plan.Action) error {
+	if e.Throttle != nil {
+		if err := e.Throttle(ctx); err != nil {
+			return err
+		}
+	}
+	m := e.Macie
+	switch a.Kind {
+	case plan.CreateMember:
+		return wrap(a, m.CreateMember(ctx, a.Region, a.Account, a.Email))
+	case plan.ResumeMember:
+		return wrap(a, m.UpdateMemberSession(ctx, a.Region, a.Account, "ENABLED"))
+	case plan.PauseMember:
+		return wrap(a, m.UpdateMemberSession(ctx, a.Region, a.Account, "PAUSED"))
+	case plan.CreateJob:
+		if a.Job == nil {
+			return fmt.Errorf("%s in %s: no job definition", a.Kind, a.Region)
+		}
+		return wrap(a, m.CreateJob(ctx, a.Region, *a.Job))
+	case plan.ResumeJob:
+		return wrap(a, m.UpdateJobStatus(ctx, a.Region, a.JobID, plan.JobRunning))
+	case plan.CancelJob:
+		return wrap(a, m.UpdateJobStatus(ctx, a.Region, a.JobID, plan.JobCancelled))
+	case plan.EnablePublication:
+		return wrap(a, m.EnablePublication(ctx, a.Region))
+	}
+	return fmt.Errorf("unknown action %q", a.Kind)
+}
+
+func wrap(a plan.Action, err error) error {
+	if err == nil {
+		return nil
+	}
+	target := a.Account
+	if target == "" {
+		target = a.JobID
+	}
+	if target == "" {
+		return fmt.Errorf("%s in %s: %w", a.Kind, a.Region, err)
+	}
+	return fmt.Errorf("%s %s in %s: %w", a.Kind, target, a.Region, err)
+}
+
+func (e *Executor) log(ctx context.Context, r Result) {
+	if e.Logger == nil {
+		return
+	}
+	level := slog.LevelInfo
+	if r.Outcome == Failed {
+		level = slog.LevelError
+	}
+	e.Logger.LogAttrs(ctx, level, "action",
+		slog.String("account", r.Action.Account), slog.String("region", r.Action.Region),
+		slog.String("action", string(r.Action.Kind)), slog.Bool("dry_run", e.DryRun),
+		slog.String("outcome", string(r.Outcome)), slog.String("reason", r.Action.Reason),
+		slog.String("detail", r.Detail))
+}
