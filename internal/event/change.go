@@ -5,7 +5,10 @@
 // decides from fresh reads, never from the payload alone.
 package event
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Kind names what a change did to a bucket.
 type Kind string
@@ -39,3 +42,45 @@ type Change struct {
 
 // Relevant reports whether the change asks for a reconcile.
 func (c Change) Relevant() bool { return c.Kind != Ignored }
+
+// changeJSON is the wire form of Change. Tags is a pointer so that an empty tag set still prints
+// as "tags":{} for TagsReplaced, while other kinds leave it out.
+type changeJSON struct {
+	Kind      Kind               `json:"kind"`
+	Account   string             `json:"account"`
+	Region    string             `json:"region"`
+	Bucket    string             `json:"bucket"`
+	EventID   string             `json:"eventId"`
+	EventTime time.Time          `json:"eventTime,omitzero"`
+	Tags      *map[string]string `json:"tags,omitempty"`
+	Reason    string             `json:"reason,omitempty"`
+	MessageID string             `json:"messageId,omitempty"`
+}
+
+// MarshalJSON writes tags for TagsReplaced only (an empty set as {}) and reason for Ignored only.
+func (c Change) MarshalJSON() ([]byte, error) {
+	w := changeJSON{
+		Kind: c.Kind, Account: c.Account, Region: c.Region, Bucket: c.Bucket,
+		EventID: c.EventID, EventTime: c.EventTime, MessageID: c.MessageID,
+	}
+	if c.Kind == TagsReplaced {
+		tags := c.Tags
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		w.Tags = &tags
+	}
+	if c.Kind == Ignored {
+		w.Reason = c.Reason
+	}
+	return json.Marshal(w)
+}
+
+// Valid reports whether k is one of the kinds above.
+func (k Kind) Valid() bool {
+	switch k {
+	case TagsReplaced, TagsRemoved, BucketDeleted, BucketCreated, Ignored:
+		return true
+	}
+	return false
+}
