@@ -1,0 +1,61 @@
+package event
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func FuzzDecode(f *testing.F) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seeds in testdata: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`[{"Records":[{"messageId":"m","body":"{}"}]}, 1, "x"]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		changes, err := Decode(data)
+		if err != nil {
+			if changes != nil {
+				t.Fatalf("changes with an error: %v", err)
+			}
+			if !errors.Is(err, ErrNotJSON) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrTooDeep) {
+				t.Fatalf("error of no known class: %v", err)
+			}
+			return
+		}
+		for _, c := range changes {
+			checkInvariants(t, c)
+		}
+	})
+}
+
+// checkInvariants fails t when c breaks a promise of Decode.
+func checkInvariants(t *testing.T, c Change) {
+	t.Helper()
+	switch {
+	case !c.Kind.Valid():
+		t.Fatalf("unknown kind: %+v", c)
+	case c.Kind == Ignored && c.Reason == "":
+		t.Fatalf("Ignored without a reason: %+v", c)
+	case c.Kind == Ignored && c.Tags != nil:
+		t.Fatalf("Ignored with tags: %+v", c)
+	case c.Kind == Ignored:
+		return
+	case !accountIDPattern.MatchString(c.Account) || c.Region == "" || c.Bucket == "":
+		t.Fatalf("relevant change without account, Region or bucket: %+v", c)
+	case c.Reason != "":
+		t.Fatalf("relevant change with a reason: %+v", c)
+	case c.Kind == TagsReplaced && c.Tags == nil:
+		t.Fatalf("TagsReplaced without a tag set: %+v", c)
+	case c.Kind != TagsReplaced && c.Tags != nil:
+		t.Fatalf("%s with tags: %+v", c.Kind, c)
+	}
+}
