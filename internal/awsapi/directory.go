@@ -1,0 +1,167 @@
+package awsapi
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
+)
+
+// DefaultDirectoryTTL is how long the account list is trusted.
+const DefaultDirectoryTTL = 10 * time.Minute
+
+// DirectoryOptions say how the organization's accounts are read.
+type DirectoryOptions struct {
+	// OrgRoleARN, when set, is a role in the management account (or an Organizations delegated
+	// administrator) assumed to call Organizations; only those accounts may list accounts.
+	// Empty: the caller's own credentials are used.
+	OrgRoleARN string
+	// TTL is how long the account list is reused; zero means DefaultDirectoryTTL.
+	TTL time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Directory knows the organization's accounts through AWS Organizations. It implements
+// reconcile.Directory and is safe for concurrent use. The account list is cached for a TTL, so a
+// batch of events costs at most one listing.
+type Directory struct {
+	org OrganizationsAPI
+	ttl time.Duration
+	now func() time.Time
+
+	listMu sync.Mutex // one listing at a time
+
+	mu       sync.Mutex
+	accounts []reconcile.Account
+	byID     map[string]reconcile.Account
+	listedAt time.Time
+}
+
+// NewDirectory returns the directory, calling Organizations with c's identity or, when
+// opts.OrgRoleARN is set, with that role assumed through c's STS client.
+func NewDirectory(c *Clients, opts DirectoryOptions) *Directory {
+	if opts.OrgRoleARN != "" {
+		c = c.WithCredentials(assumeRole(c.STS(), opts.OrgRoleARN))
+	}
+	return newDirectory(c.Organizations(), opts)
+}
+
+func newDirectory(org OrganizationsAPI, opts DirectoryOptions) *Directory {
+	d := &Directory{org: org, ttl: opts.TTL, now: opts.Now}
+	if d.ttl <= 0 {
+		d.ttl = DefaultDirectoryTTL
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	return d
+}
+
+// Accounts lists every account of the organization (ListAccounts, 20 per page), from the cache
+// when it is younger than the TTL.
+func (d *Directory) Accounts(ctx context.Context) ([]reconcile.Account, error) {
+	d.listMu.Lock()
+	defer d.listMu.Unlock()
+	if accts, ok := d.fresh(); ok {
+		return accts, nil
+	}
+	accts, err := d.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.store(accts)
+	return slices.Clone(accts), nil
+}
+
+// Account returns one account: from the cached list when it is fresh and holds the account, else
+// with DescribeAccount (an account that joined since the listing is still found). ok is false
+// when the account is not in the organization (AccountNotFoundException).
+func (d *Directory) Account(ctx context.Context, id string) (reconcile.Account, bool, error) {
+	if a, ok := d.cached(id); ok {
+		return a, true, nil
+	}
+	out, err := d.org.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(id)})
+	if apierr.Is(err, apierr.NotFound) {
+		return reconcile.Account{}, false, nil
+	}
+	if err != nil {
+		return reconcile.Account{}, false, fmt.Errorf("describing account %s: %w", id, err)
+	}
+	if out.Account == nil {
+		return reconcile.Account{}, false, fmt.Errorf("describing account %s: empty answer", id)
+	}
+	return account(*out.Account), true, nil
+}
+
+// list reads every account with the SDK paginator.
+func (d *Directory) list(ctx context.Context) ([]reconcile.Account, error) {
+	pages := organizations.NewListAccountsPaginator(d.org, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
+	accts := []reconcile.Account{}
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing the organization's accounts: %w", err)
+		}
+		for _, a := range page.Accounts {
+			accts = append(accts, account(a))
+		}
+	}
+	return accts, nil
+}
+
+// fresh returns a copy of the cached list when it is younger than the TTL.
+func (d *Directory) fresh() ([]reconcile.Account, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.freshLocked() {
+		return nil, false
+	}
+	return slices.Clone(d.accounts), true
+}
+
+// cached returns an account from the list when the list is fresh.
+func (d *Directory) cached(id string) (reconcile.Account, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.freshLocked() {
+		return reconcile.Account{}, false
+	}
+	a, ok := d.byID[id]
+	return a, ok
+}
+
+// freshLocked reports whether a list is cached and younger than the TTL; d.mu is held.
+func (d *Directory) freshLocked() bool {
+	return d.byID != nil && d.now().Sub(d.listedAt) < d.ttl
+}
+
+// store replaces the cached list.
+func (d *Directory) store(accts []reconcile.Account) {
+	byID := make(map[string]reconcile.Account, len(accts))
+	for _, a := range accts {
+		byID[a.ID] = a
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.accounts, d.byID, d.listedAt = accts, byID, d.now()
+}
+
+// account converts an Organizations account. Status is the account's State (ACTIVE, SUSPENDED,
+// PENDING_CLOSURE, ...), or the older Status field when State is absent: Organizations retires
+// Status in September 2026.
+func account(a orgtypes.Account) reconcile.Account {
+	status := string(a.State)
+	if status == "" {
+		status = string(a.Status)
+	}
+	return reconcile.Account{ID: aws.ToString(a.Id), Email: aws.ToString(a.Email), Status: status}
+}

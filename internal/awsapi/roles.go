@@ -1,0 +1,46 @@
+package awsapi
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+)
+
+// SessionName is the role session name of every role this project assumes; it shows in the
+// CloudTrail records of the calls made with the role.
+const SessionName = "macie-selfservice"
+
+// roleARN returns the ARN of a role in an account, after checking that the account is an
+// account ID (twelve digits), since it comes from event payloads.
+func roleARN(partition, account, role string) (string, error) {
+	if !isAccountID(account) {
+		return "", fmt.Errorf("%q is not an AWS account ID", account)
+	}
+	if partition == "" {
+		partition = "aws"
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, role), nil
+}
+
+// isAccountID reports whether s is twelve ASCII digits.
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// assumeRole returns cached credentials of a role, refreshed by STS before they expire. Nothing
+// is called until the credentials are first needed.
+func assumeRole(client stscreds.AssumeRoleAPIClient, arn string) aws.CredentialsProvider {
+	p := stscreds.NewAssumeRoleProvider(client, arn, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = SessionName
+	})
+	return aws.NewCredentialsCache(p)
+}

@@ -1,0 +1,57 @@
+// Package awsapi adapts aws-sdk-go-v2 to the ports of the engine: Macie in the administrator
+// account (Macie), the buckets of workload accounts read through a read-only role (Buckets), and
+// the organization's accounts (Directory). Clients builds and caches the SDK clients.
+//
+// The adapters translate, classify and wrap; they decide nothing and never retry on their own:
+// the SDK's standard retryer handles throttling and 5xx answers, the executor everything else.
+package awsapi
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// The interfaces below list exactly the SDK methods this project calls, with the SDK's own
+// signatures, so that an SDK client, an SDK paginator's client argument and a test fake are
+// interchangeable. One list per service: add a method here when a new call is needed.
+
+// MacieAPI is the part of the Amazon Macie client the project uses.
+type MacieAPI interface {
+	CreateMember(ctx context.Context, in *macie2.CreateMemberInput, optFns ...func(*macie2.Options)) (*macie2.CreateMemberOutput, error)
+	GetMember(ctx context.Context, in *macie2.GetMemberInput, optFns ...func(*macie2.Options)) (*macie2.GetMemberOutput, error)
+	ListMembers(ctx context.Context, in *macie2.ListMembersInput, optFns ...func(*macie2.Options)) (*macie2.ListMembersOutput, error)
+	UpdateMemberSession(ctx context.Context, in *macie2.UpdateMemberSessionInput, optFns ...func(*macie2.Options)) (*macie2.UpdateMemberSessionOutput, error)
+	CreateClassificationJob(ctx context.Context, in *macie2.CreateClassificationJobInput, optFns ...func(*macie2.Options)) (*macie2.CreateClassificationJobOutput, error)
+	ListClassificationJobs(ctx context.Context, in *macie2.ListClassificationJobsInput, optFns ...func(*macie2.Options)) (*macie2.ListClassificationJobsOutput, error)
+	UpdateClassificationJob(ctx context.Context, in *macie2.UpdateClassificationJobInput, optFns ...func(*macie2.Options)) (*macie2.UpdateClassificationJobOutput, error)
+	GetFindingsPublicationConfiguration(ctx context.Context, in *macie2.GetFindingsPublicationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.GetFindingsPublicationConfigurationOutput, error)
+	PutFindingsPublicationConfiguration(ctx context.Context, in *macie2.PutFindingsPublicationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.PutFindingsPublicationConfigurationOutput, error)
+}
+
+// S3API is the part of the Amazon S3 client the project uses.
+type S3API interface {
+	GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, optFns ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
+}
+
+// TaggingAPI is the part of the Resource Groups Tagging API client the project uses.
+type TaggingAPI interface {
+	GetResources(ctx context.Context, in *resourcegroupstaggingapi.GetResourcesInput, optFns ...func(*resourcegroupstaggingapi.Options)) (*resourcegroupstaggingapi.GetResourcesOutput, error)
+}
+
+// OrganizationsAPI is the part of the AWS Organizations client the project uses.
+type OrganizationsAPI interface {
+	ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
+	DescribeAccount(ctx context.Context, in *organizations.DescribeAccountInput, optFns ...func(*organizations.Options)) (*organizations.DescribeAccountOutput, error)
+}
+
+// STSAPI is the part of the AWS STS client the project uses: AssumeRole feeds the credential
+// providers of the read-only and Organizations roles.
+type STSAPI interface {
+	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
