@@ -1,0 +1,144 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"github.com/macieselfservice/macie-selfservice/internal/event"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+)
+
+// Changes reconciles every (account, Region) that a batch of changes touches, each once.
+func (r *Reconciler) Changes(ctx context.Context, changes []event.Change) Result {
+	c := &collector{}
+	var tasks []task
+	for _, t := range coalesce(changes) {
+		if r.admit(ctx, &t, c) {
+			tasks = append(tasks, t)
+		}
+	}
+	return r.run(ctx, nil, tasks, c)
+}
+
+// Units reconciles the given pairs as if an event had named each, without a bucket to read
+// directly.
+func (r *Reconciler) Units(ctx context.Context, units []Unit) Result {
+	c := &collector{}
+	var tasks []task
+	for _, u := range units {
+		t := task{Unit: u}
+		if r.admit(ctx, &t, c) {
+			tasks = append(tasks, t)
+		}
+	}
+	return r.run(ctx, nil, tasks, c)
+}
+
+// coalesce groups relevant changes by pair, keeping the latest change of each bucket, in the
+// order the pairs first appear.
+func coalesce(changes []event.Change) []task {
+	index := map[Unit]int{}
+	var tasks []task
+	for _, c := range changes {
+		if !c.Relevant() {
+			continue
+		}
+		u := Unit{Account: c.Account, Region: c.Region}
+		i, ok := index[u]
+		if !ok {
+			i = len(tasks)
+			index[u] = i
+			tasks = append(tasks, task{Unit: u})
+		}
+		tasks[i].changes = latest(tasks[i].changes, c)
+	}
+	return tasks
+}
+
+// latest puts c in the list of latest changes per bucket, replacing an older change of its bucket.
+func latest(list []event.Change, c event.Change) []event.Change {
+	i := slices.IndexFunc(list, func(o event.Change) bool { return o.Bucket == c.Bucket })
+	switch {
+	case i < 0:
+		return append(list, c)
+	case !c.EventTime.Before(list[i].EventTime):
+		list[i] = c
+	}
+	return list
+}
+
+// admit decides whether a pair named by an event may be reconciled, and fills in its email.
+func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {
+	switch {
+	case !r.managed(t.Region):
+		r.skip(ctx, c, t, fmt.Sprintf("Region %s is not managed; buckets there are not scanned", t.Region))
+		return false
+	case t.Account == r.Rules.Admin:
+		return false // the administrator's own buckets are scanned by its job; it is never a member
+	case r.Rules.Excluded[t.Account]:
+		r.skip(ctx, c, t, "account is excluded; it is never touched")
+		return false
+	}
+	acct, ok, err := r.Directory.Account(ctx, t.Account)
+	switch {
+	case err != nil:
+		r.fail(ctx, c, t.Unit, fmt.Errorf("looking up account %s: %w", t.Account, err))
+		return false
+	case !ok:
+		r.skip(ctx, c, t, "account is not in the organization; event rejected")
+		return false
+	}
+	t.email = acct.Email
+	return true
+}
+
+func (r *Reconciler) skip(ctx context.Context, c *collector, t *task, why string) {
+	bucket := ""
+	if len(t.changes) > 0 {
+		bucket = t.changes[0].Bucket
+	}
+	r.log().LogAttrs(ctx, slog.LevelWarn, "skipped", slog.String("account", t.Account),
+		slog.String("region", t.Region), slog.String("bucket", bucket), slog.String("reason", why))
+	c.warn(plan.Warning{Account: t.Account, Region: t.Region, Bucket: bucket, Message: why})
+}
+
+// Full reconciles every account of the organization in every managed Region: the scheduled
+// sweep that repairs drift and lost events.
+func (r *Reconciler) Full(ctx context.Context) Result {
+	c := &collector{}
+	accounts, err := r.Directory.Accounts(ctx)
+	if err != nil {
+		r.fail(ctx, c, Unit{}, fmt.Errorf("listing the organization's accounts: %w", err))
+		return c.result()
+	}
+	var tasks []task
+	var regions []string
+	for _, region := range r.Regions {
+		statuses, err := r.Macie.MemberStatuses(ctx, region)
+		if err != nil {
+			r.fail(ctx, c, Unit{Region: region}, fmt.Errorf("listing members in %s: %w", region, err))
+			continue
+		}
+		regions = append(regions, region)
+		tasks = append(tasks, r.sweepTasks(region, accounts, statuses)...)
+	}
+	return r.run(ctx, regions, tasks, c)
+}
+
+// sweepTasks lists the pairs of one Region that a full reconcile looks at.
+func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[string]string) []task {
+	var tasks []task
+	for _, a := range accounts {
+		if a.ID == r.Rules.Admin || r.Rules.Excluded[a.ID] || (a.Status != "" && a.Status != "ACTIVE") {
+			continue
+		}
+		st := statuses[a.ID]
+		if st == "" {
+			st = plan.StatusNone
+		}
+		tasks = append(tasks, task{Unit: Unit{Account: a.ID, Region: region}, email: a.Email, status: st})
+	}
+	return tasks
+}

@@ -1,0 +1,165 @@
+// Package reconcile converges Macie membership on what bucket tags say, one (account, Region) at a
+// time: read fresh state, plan, apply.
+//
+// An event only chooses which (account, Region) to look at and which bucket to read directly; the
+// decision always comes from fresh reads, so duplicated, reordered and lost events all end in the
+// same state once every changed pair has been looked at again. A burst of events is coalesced so
+// that each pair is reconciled once per batch; distinct pairs run in parallel, bounded, and the
+// same pair never runs twice at once.
+package reconcile
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/macieselfservice/macie-selfservice/internal/execute"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+)
+
+// Applier applies a plan; *execute.Executor is one.
+type Applier interface {
+	Apply(ctx context.Context, p plan.Plan) execute.Report
+}
+
+// Reconciler reads, plans and applies.
+type Reconciler struct {
+	Macie     MacieReader
+	Buckets   BucketReader
+	Directory Directory
+	// Applier applies plans; nil makes every run plan-only.
+	Applier Applier
+	Rules   plan.Rules
+	// Regions are the managed Regions.
+	Regions []string
+	// Concurrency bounds how many (account, Region) pairs are read at once (default 16).
+	Concurrency int
+	// StaleWindow is how long after an event a read that contradicts it is taken for a stale read
+	// and retried later rather than acted on (default 5 minutes).
+	StaleWindow time.Duration
+	Now         func() time.Time
+	Logger      *slog.Logger
+
+	locks keyedMutex
+}
+
+// Unit is the unit of work.
+type Unit struct {
+	Account string `json:"account"`
+	Region  string `json:"region"`
+}
+
+// Failure is a pair that could not be reconciled.
+type Failure struct {
+	Unit
+	Err error
+	// Retryable reports whether reconciling the pair again later can succeed.
+	Retryable bool
+}
+
+// Result is what a run planned, did and could not do.
+type Result struct {
+	Plan     plan.Plan
+	Report   execute.Report
+	Failures []Failure
+	// Units counts the pairs looked at.
+	Units int
+}
+
+func (r *Reconciler) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Reconciler) log() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (r *Reconciler) managed(region string) bool { return slices.Contains(r.Regions, region) }
+
+// collector gathers the outcome of parallel units.
+type collector struct {
+	mu  sync.Mutex
+	res Result
+}
+
+func (c *collector) add(p plan.Plan, rep execute.Report, f *Failure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.res.Plan.Actions = append(c.res.Plan.Actions, p.Actions...)
+	c.res.Plan.Warnings = append(c.res.Plan.Warnings, p.Warnings...)
+	c.res.Report.Results = append(c.res.Report.Results, rep.Results...)
+	if f != nil {
+		c.res.Failures = append(c.res.Failures, *f)
+	}
+}
+
+func (c *collector) unit() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.res.Units++
+}
+
+func (c *collector) warn(w plan.Warning) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.res.Plan.Warnings = append(c.res.Plan.Warnings, w)
+}
+
+func (c *collector) result() Result {
+	res := c.res
+	if res.Plan.Actions == nil {
+		res.Plan.Actions = []plan.Action{}
+	}
+	if res.Plan.Warnings == nil {
+		res.Plan.Warnings = []plan.Warning{}
+	}
+	plan.Sort(&res.Plan)
+	slices.SortFunc(res.Failures, func(a, b Failure) int {
+		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region))
+	})
+	return res
+}
+
+// forEach runs f for every item with at most n at once.
+func forEach[T any](ctx context.Context, n int, items []T, f func(context.Context, T)) {
+	sem := make(chan struct{}, max(1, n))
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(ctx, it)
+		})
+	}
+	wg.Wait()
+}
+
+// keyedMutex serialises work on the same key.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*sync.Mutex{}
+	}
+	m, ok := k.locks[key]
+	if !ok {
+		m = &sync.Mutex{}
+		k.locks[key] = m
+	}
+	k.mu.Unlock()
+	m.Lock()
+	return m.Unlock
+}

@@ -1,0 +1,137 @@
+package reconcile
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/event"
+	"github.com/macieselfservice/macie-selfservice/internal/execute"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+)
+
+// task is one (account, Region) to reconcile, with what is already known of it.
+type task struct {
+	Unit
+	email string
+	// status is the member status when the caller read it already ("" when not).
+	status string
+	// changes are the latest change per bucket, from events; they choose buckets to read directly.
+	changes []event.Change
+}
+
+// run reconciles the jobs and publication of the given Regions, then every task, bounded, and
+// returns what happened. A task that enrols an account also checks its Region, once per run.
+func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []task, c *collector) Result {
+	regions := &regionGate{done: map[string]bool{}}
+	for _, region := range regionsFirst {
+		r.region(ctx, region, regions, c)
+	}
+	forEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
+		r.unit(ctx, t, regions, c)
+	})
+	return c.result()
+}
+
+// unit reconciles one pair under its lock.
+func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *collector) {
+	unlock := r.locks.lock(t.Account + "/" + t.Region)
+	defer unlock()
+	c.unit()
+	m, err := r.observe(ctx, t)
+	if err != nil {
+		r.fail(ctx, c, t.Unit, err)
+		return
+	}
+	acts, warns := plan.MemberActions(r.Rules, m)
+	if enrols(acts) {
+		r.region(ctx, t.Region, regions, c)
+	}
+	p := plan.Plan{Actions: acts, Warnings: warns}
+	rep := r.apply(ctx, p)
+	c.add(p, rep, failureOf(t.Unit, rep))
+}
+
+func enrols(acts []plan.Action) bool {
+	return slices.ContainsFunc(acts, func(a plan.Action) bool {
+		return a.Kind == plan.CreateMember || a.Kind == plan.ResumeMember
+	})
+}
+
+func (r *Reconciler) apply(ctx context.Context, p plan.Plan) execute.Report {
+	if r.Applier == nil || p.Empty() {
+		return execute.Report{}
+	}
+	return r.Applier.Apply(ctx, p)
+}
+
+// failureOf returns the failure of a pair whose plan did not fully apply, or nil.
+func failureOf(u Unit, rep execute.Report) *Failure {
+	var errs []error
+	retry := false
+	for _, res := range rep.Failures() {
+		errs = append(errs, res.Err)
+		retry = retry || apierr.Retryable(res.Err)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &Failure{Unit: u, Err: errors.Join(errs...), Retryable: retry}
+}
+
+func (r *Reconciler) fail(ctx context.Context, c *collector, u Unit, err error) {
+	f := Failure{Unit: u, Err: err, Retryable: apierr.Retryable(err) || errors.Is(err, ErrStale)}
+	r.log().LogAttrs(ctx, slog.LevelError, "reconcile failed", slog.String("account", u.Account),
+		slog.String("region", u.Region), slog.Bool("retryable", f.Retryable), slog.String("error", err.Error()))
+	c.add(plan.Plan{}, execute.Report{}, &f)
+}
+
+// regionGate makes each Region's job and publication be checked once per run.
+type regionGate struct {
+	mu   sync.Mutex
+	done map[string]bool
+}
+
+func (g *regionGate) first(region string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.done[region] {
+		return false
+	}
+	g.done[region] = true
+	return true
+}
+
+// region checks and converges one Region's job and publication, once per run.
+func (r *Reconciler) region(ctx context.Context, region string, g *regionGate, c *collector) {
+	if !g.first(region) {
+		return
+	}
+	unlock := r.locks.lock("/" + region)
+	defer unlock()
+	rs, err := r.observeRegion(ctx, region)
+	if err != nil {
+		r.fail(ctx, c, Unit{Region: region}, err)
+		return
+	}
+	p := plan.Plan{Actions: plan.RegionActions(r.Rules, rs)}
+	rep := r.apply(ctx, p)
+	c.add(p, rep, failureOf(Unit{Region: region}, rep))
+}
+
+func (r *Reconciler) observeRegion(ctx context.Context, region string) (plan.RegionState, error) {
+	jobs, err := r.Macie.ManagedJobs(ctx, region)
+	if err != nil {
+		return plan.RegionState{}, fmt.Errorf("listing managed jobs in %s: %w", region, err)
+	}
+	pub, err := r.Macie.Publishing(ctx, region)
+	if err != nil {
+		return plan.RegionState{}, fmt.Errorf("reading findings publication in %s: %w", region, err)
+	}
+	return plan.RegionState{Region: region, Jobs: jobs, Publishing: pub}, nil
+}
