@@ -46,7 +46,7 @@ classification job scans exactly the tagged buckets. Accounts with nothing tagge
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
-	root.AddCommand()
+	root.AddCommand(newEventCmd(io))
 	return root
 }
 

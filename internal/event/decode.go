@@ -77,7 +77,7 @@ func splitValues(data []byte) ([]json.RawMessage, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w (near byte %d)", ErrNotJSON, err, dec.InputOffset())
+			return nil, notJSON(err)
 		}
 		values = append(values, v)
 	}
@@ -87,6 +87,18 @@ func splitValues(data []byte) ([]json.RawMessage, error) {
 	return values, nil
 }
 
+// notJSON wraps a decoding error in ErrNotJSON with where the input went wrong.
+func notJSON(err error) error {
+	var syntax *json.SyntaxError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Errorf("%w: %w (at byte %d)", ErrNotJSON, err, syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%w: input ends inside a value: %w", ErrNotJSON, err)
+	}
+	return fmt.Errorf("%w: %w", ErrNotJSON, err)
+}
+
 // decodeValue decodes one top-level value: an array of events or batches, or one of them.
 func decodeValue(v json.RawMessage) ([]Change, error) {
 	if firstByte(v) != '[' {
@@ -94,7 +106,7 @@ func decodeValue(v json.RawMessage) ([]Change, error) {
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(v, &elems); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotJSON, err)
+		return nil, notJSON(err)
 	}
 	var changes []Change
 	for _, e := range elems {
