@@ -1,0 +1,35 @@
+# Macie Self-Service. `make help` lists the targets.
+GO            ?= go
+GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
+GOLANGCI_VERSION := v2.15.0
+
+.PHONY: help build demo test lint lint-install vet fmt-check tidy-check verify
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## Build maciectl into bin/.
+	$(GO) build -o bin/maciectl ./cmd/maciectl
+
+demo: ## Run the demo on the embedded sandbox.
+	$(GO) run ./cmd/maciectl demo
+
+test: ## Run every test with the race detector.
+	$(GO) test -race -count=1 ./...
+
+lint-install: ## Install golangci-lint.
+	$(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+
+lint: ## Run golangci-lint.
+	$(GOLANGCI_LINT) run ./...
+
+vet: ## Run go vet.
+	$(GO) vet ./...
+
+fmt-check: ## Fail when a file is not gofmt'd.
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt'd: $$out"; exit 1; fi
+
+tidy-check: ## Fail when go mod tidy would change go.mod or go.sum.
+	$(GO) mod tidy -diff
+
+verify: fmt-check vet lint tidy-check test ## Everything a change must pass.

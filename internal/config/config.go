@@ -1,0 +1,184 @@
+// Package config holds the one configuration of the engine, read from the environment (Lambda) or
+// from flags (maciectl), and validated once.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
+)
+
+// Defaults.
+const (
+	DefaultReadRole = "MacieSelfServiceRead"
+	DefaultSampling = 100
+)
+
+// Config is everything the engine needs to know.
+type Config struct {
+	// AdminAccount is the delegated Macie administrator account.
+	AdminAccount string
+	// Regions are the managed Regions.
+	Regions []string
+	Policy  tagpolicy.Policy
+	// ProtectedAccounts are never paused; ExcludedAccounts are never touched.
+	ProtectedAccounts, ExcludedAccounts []string
+	// ReadRole is the name of the read-only role in every workload account.
+	ReadRole string
+	// OrgRoleARN, when set, is assumed to read the organization's accounts.
+	OrgRoleARN string
+	// SamplingPercentage of objects the classification job analyses.
+	SamplingPercentage int32
+	DryRun             bool
+	// Concurrency bounds how many (account, Region) pairs are worked on at once.
+	Concurrency int
+}
+
+var (
+	accountRE = regexp.MustCompile(`^\d{12}$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+)
+
+// Names say what each setting is called where it came from, for error messages.
+type Names struct{ Admin, Regions, Tag, Protected, Excluded, Sampling string }
+
+// EnvNames and FlagNames name the settings as environment variables and as maciectl flags.
+var (
+	EnvNames  = Names{EnvAdminAccount, EnvRegions, EnvTagKey + "/" + EnvTagValue, EnvProtected, EnvExcluded, EnvSampling}
+	FlagNames = Names{"--admin-account", "--regions", "--tag-key/--tag-value", "--protected-accounts", "--excluded-accounts", "--sampling"}
+)
+
+// Validate reports everything wrong, naming each setting as n calls it.
+func (c Config) Validate(n Names) error {
+	var errs []error
+	if !accountRE.MatchString(c.AdminAccount) {
+		errs = append(errs, fmt.Errorf("%s: %q is not a 12-digit account id", n.Admin, c.AdminAccount))
+	}
+	if len(c.Regions) == 0 {
+		errs = append(errs, fmt.Errorf("%s: no Region to manage", n.Regions))
+	}
+	for _, r := range c.Regions {
+		if !regionRE.MatchString(r) {
+			errs = append(errs, fmt.Errorf("%s: %q is not a Region name like eu-west-1", n.Regions, r))
+		}
+	}
+	if err := c.Policy.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", n.Tag, err))
+	}
+	errs = append(errs, checkAccounts(n.Protected, c.ProtectedAccounts), checkAccounts(n.Excluded, c.ExcludedAccounts))
+	if c.SamplingPercentage < 1 || c.SamplingPercentage > 100 {
+		errs = append(errs, fmt.Errorf("%s: %d is not between 1 and 100", n.Sampling, c.SamplingPercentage))
+	}
+	return errors.Join(errs...)
+}
+
+func checkAccounts(name string, ids []string) error {
+	for _, id := range ids {
+		if !accountRE.MatchString(id) {
+			return fmt.Errorf("%s: %q is not a 12-digit account id", name, id)
+		}
+	}
+	return nil
+}
+
+// Rules returns the plan rules the configuration implies.
+func (c Config) Rules() plan.Rules {
+	return plan.Rules{
+		Policy:    c.Policy,
+		Admin:     c.AdminAccount,
+		Protected: set(c.ProtectedAccounts),
+		Excluded:  set(c.ExcludedAccounts),
+		Job:       plan.NewJobSpec(c.Policy, c.ExcludedAccounts, c.SamplingPercentage),
+	}
+}
+
+func set(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// List splits a comma-separated list, dropping blanks and duplicates.
+func List(s string) []string {
+	var out []string
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Environment variables read by FromEnv.
+const (
+	EnvAdminAccount = "MACIE_ADMIN_ACCOUNT_ID"
+	EnvRegions      = "MANAGED_REGIONS"
+	EnvTagKey       = "TAG_KEY"
+	EnvTagValue     = "TAG_VALUE"
+	EnvProtected    = "PROTECTED_ACCOUNTS"
+	EnvExcluded     = "EXCLUDED_ACCOUNTS"
+	EnvReadRole     = "READ_ROLE_NAME"
+	EnvOrgRoleARN   = "ORG_READ_ROLE_ARN"
+	EnvSampling     = "SAMPLING_PERCENTAGE"
+	EnvDryRun       = "DRY_RUN"
+	EnvConcurrency  = "CONCURRENCY"
+)
+
+// FromEnv reads the configuration from environment variables; errors name the variable.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		AdminAccount:      getenv(EnvAdminAccount),
+		Regions:           List(getenv(EnvRegions)),
+		Policy:            tagpolicy.Policy{Key: or(getenv(EnvTagKey), tagpolicy.DefaultKey), Value: or(getenv(EnvTagValue), tagpolicy.DefaultValue)},
+		ProtectedAccounts: List(getenv(EnvProtected)),
+		ExcludedAccounts:  List(getenv(EnvExcluded)),
+		ReadRole:          or(getenv(EnvReadRole), DefaultReadRole),
+		OrgRoleARN:        getenv(EnvOrgRoleARN),
+	}
+	var err error
+	var errs []error
+	sampling, err := intVar(getenv, EnvSampling, DefaultSampling)
+	errs = append(errs, err)
+	c.SamplingPercentage = int32(min(max(sampling, 0), 101)) // clamped so Validate sees out-of-range values
+	c.Concurrency, err = intVar(getenv, EnvConcurrency, 16)
+	errs = append(errs, err)
+	if v := getenv(EnvDryRun); v != "" {
+		c.DryRun, err = strconv.ParseBool(v)
+		errs = append(errs, varErr(EnvDryRun, v, err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+	return c, c.Validate(EnvNames)
+}
+
+func intVar(getenv func(string) string, name string, def int) (int, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	return n, varErr(name, v, err)
+}
+
+func varErr(name, v string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s=%q: not a valid value", name, v)
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
