@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,6 +21,15 @@ func FuzzDecode(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`[{"Records":[{"messageId":"m","body":"{}"}]}, 1, "x"]`))
+	for _, edit := range compactSeeds() {
+		e := validEvent()
+		edit(e)
+		b, err := json.Marshal(e)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		changes, err := Decode(data)
 		if err != nil {
@@ -57,5 +67,21 @@ func checkInvariants(t *testing.T, c Change) {
 		t.Fatalf("TagsReplaced without a tag set: %+v", c)
 	case c.Kind != TagsReplaced && c.Tags != nil:
 		t.Fatalf("%s with tags: %+v", c.Kind, c)
+	}
+}
+
+// compactSeeds edit the small valid event into the shapes the decoder tells apart, so that the
+// fuzzer starts near every branch.
+func compactSeeds() []func(obj) {
+	return []func(obj){
+		func(obj) {},
+		func(e obj) { setTags(e, []any{tagObj("macie", "true"), tagObj("owner", "a")}) },
+		func(e obj) { paramsOf(e)["Tagging"] = obj{"TagSet": ""} },
+		func(e obj) {
+			detailOf(e)["eventName"] = "CreateBucket"
+			paramsOf(e)["CreateBucketConfiguration"] = obj{"LocationConstraint": "EU"}
+		},
+		func(e obj) { detailOf(e)["eventName"] = "DeleteBucket" },
+		func(e obj) { detailOf(e)["errorCode"] = "AccessDenied" },
 	}
 }
