@@ -71,7 +71,8 @@ func matchSegments(want, got []string) (map[string]string, bool) {
 	return params, true
 }
 
-// splitPath splits a URL path into segments, ignoring a trailing slash.
+// splitPath splits a URL path into segments; a trailing slash leaves an empty last segment,
+// which matches no route (the SDKs never send one).
 func splitPath(p string) []string {
-	return strings.Split(strings.Trim(p, "/"), "/")
+	return strings.Split(strings.TrimPrefix(p, "/"), "/")
 }
