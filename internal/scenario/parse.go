@@ -1,0 +1,93 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// maxSize bounds a scenario file.
+const maxSize = 4 << 20
+
+// Load reads and validates a scenario file.
+func Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates a scenario. Errors name the file, the line and what is wrong.
+func Parse(name string, data []byte) (*Scenario, error) {
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxSize)
+	}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s", name, oneLine(err))
+	}
+	var s Scenario
+	if err := yaml.UnmarshalWithOptions(data, &s, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+		return nil, fmt.Errorf("%s:%s", name, oneLine(err))
+	}
+	for i := range s.Steps {
+		s.Steps[i].Line = lineOf(file, fmt.Sprintf("$.steps[%d]", i))
+	}
+	if err := validate(&s); err != nil {
+		var pe *pathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d: %s", name, lineOf(file, pe.path), pe.msg)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &s, nil
+}
+
+// pathError is a validation error at a YAML path such as $.steps[2].putTags.
+type pathError struct{ path, msg string }
+
+func (e *pathError) Error() string { return e.path + ": " + e.msg }
+
+func errAt(path, format string, args ...any) error {
+	return &pathError{path: path, msg: fmt.Sprintf(format, args...)}
+}
+
+// lineOf returns the line of the node at path, or of the nearest parent that exists.
+func lineOf(f *ast.File, path string) int {
+	for p := path; p != "$" && p != ""; p = parent(p) {
+		yp, err := yaml.PathString(p)
+		if err != nil {
+			continue
+		}
+		if n, err := yp.FilterFile(f); err == nil && n != nil && n.GetToken() != nil {
+			return n.GetToken().Position.Line
+		}
+	}
+	return 1
+}
+
+func parent(p string) string {
+	if i := strings.LastIndexAny(p, ".["); i > 0 {
+		return p[:i]
+	}
+	return "$"
+}
+
+var posRE = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
+
+// oneLine keeps the first line of a YAML library error and turns its "[line:col] " prefix into
+// "line:col: ".
+func oneLine(err error) string {
+	msg, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	if m := posRE.FindStringSubmatch(msg); m != nil {
+		return m[1] + ":" + m[2] + ": " + msg[len(m[0]):]
+	}
+	return " " + msg
+}
