@@ -54,14 +54,13 @@ type Buckets struct {
 // NewBuckets returns the bucket reader. c is the caller's identity; its STS client assumes the
 // read-only roles.
 func NewBuckets(c *Clients, opts BucketsOptions) *Buckets {
-	return &Buckets{
-		base:     c,
-		sts:      c.STS(),
-		as:       func(p aws.CredentialsProvider) bucketClients { return c.WithCredentials(p) },
-		opts:     opts,
-		self:     opts.Self,
-		accounts: map[string]bucketClients{},
-	}
+	as := func(p aws.CredentialsProvider) bucketClients { return c.WithCredentials(p) }
+	return newBuckets(c, c.STS(), as, opts)
+}
+
+// newBuckets returns a bucket reader on base, making the clients of a role with as.
+func newBuckets(base bucketClients, st STSAPI, as func(aws.CredentialsProvider) bucketClients, opts BucketsOptions) *Buckets {
+	return &Buckets{base: base, sts: st, as: as, opts: opts, self: opts.Self, accounts: map[string]bucketClients{}}
 }
 
 // TaggedBuckets lists the account's buckets in a Region that carry at least one tag, with their
