@@ -142,3 +142,20 @@ func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[
 	}
 	return tasks
 }
+
+// RetryMessages returns the ids of the messages that carried a change of a pair whose reconcile
+// failed in a way a retry can fix (a failed Region counts for every pair in it), in input order.
+func (res Result) RetryMessages(changes []event.Change) []string {
+	var ids []string
+	for _, c := range changes {
+		if c.MessageID == "" || !c.Relevant() || slices.Contains(ids, c.MessageID) {
+			continue
+		}
+		if slices.ContainsFunc(res.Failures, func(f Failure) bool {
+			return f.Retryable && f.Region == c.Region && (f.Account == c.Account || f.Account == "")
+		}) {
+			ids = append(ids, c.MessageID)
+		}
+	}
+	return ids
+}

@@ -278,3 +278,21 @@ func checkConverged(t *testing.T, seed uint64, w *world) {
 		}
 	}
 }
+
+func TestRetryMessagesNameTheFailedPairs(t *testing.T) {
+	res := Result{Failures: []Failure{
+		{Unit: Unit{Account: acctA, Region: euw1}, Retryable: true},
+		{Unit: Unit{Account: acctB, Region: euw1}, Retryable: false},
+		{Unit: Unit{Region: use1}, Retryable: true},
+	}}
+	msg := func(id, acct, region string) event.Change {
+		return event.Change{Kind: event.TagsRemoved, MessageID: id, Account: acct, Region: region, Bucket: "b"}
+	}
+	changes := []event.Change{
+		msg("m1", acctA, euw1), msg("m1", acctA, euw1), msg("m2", acctB, euw1), msg("m3", acctB, use1),
+		msg("m4", prot, euw1), {Kind: event.Ignored, MessageID: "m5", Account: acctA, Region: euw1},
+	}
+	if got := res.RetryMessages(changes); !slices.Equal(got, []string{"m1", "m3"}) {
+		t.Fatalf("retry %v", got)
+	}
+}
