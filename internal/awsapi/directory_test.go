@@ -1,0 +1,159 @@
+package awsapi
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
+)
+
+// fakeOrg is an organization of n accounts: 000000000001, 000000000002, ...
+type fakeOrg struct {
+	mu       sync.Mutex
+	accounts []orgtypes.Account
+	lists    int // ListAccounts calls
+	describe int // DescribeAccount calls
+	pageSize []int32
+}
+
+func newFakeOrg(n int) *fakeOrg {
+	f := &fakeOrg{}
+	for i := 1; i <= n; i++ {
+		id := fmt.Sprintf("%012d", i)
+		f.accounts = append(f.accounts, orgtypes.Account{Id: aws.String(id), Email: aws.String(id + "@example.com"), State: orgtypes.AccountStateActive})
+	}
+	return f
+}
+
+func (f *fakeOrg) ListAccounts(_ context.Context, in *organizations.ListAccountsInput, _ ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lists++
+	f.pageSize = append(f.pageSize, aws.ToInt32(in.MaxResults))
+	items, next := page(f.accounts, in.NextToken, int(aws.ToInt32(in.MaxResults)))
+	return &organizations.ListAccountsOutput{Accounts: items, NextToken: next}, nil
+}
+
+func (f *fakeOrg) DescribeAccount(_ context.Context, in *organizations.DescribeAccountInput, _ ...func(*organizations.Options)) (*organizations.DescribeAccountOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.describe++
+	for _, a := range f.accounts {
+		if aws.ToString(a.Id) == aws.ToString(in.AccountId) {
+			return &organizations.DescribeAccountOutput{Account: &a}, nil
+		}
+	}
+	return nil, apiErr("DescribeAccount", "AccountNotFoundException")
+}
+
+func (f *fakeOrg) counts() (lists, describe int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lists, f.describe
+}
+
+// clock is a settable clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+func TestAccountsListsOncePerTTL(t *testing.T) {
+	org := newFakeOrg(45)
+	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	d := newDirectory(org, DirectoryOptions{Now: clk.now})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			accts, err := d.Accounts(ctx)
+			if err != nil || len(accts) != 45 {
+				t.Errorf("Accounts = %d accounts, %v", len(accts), err)
+			}
+		})
+	}
+	wg.Wait()
+	if lists, _ := org.counts(); lists != 3 {
+		t.Fatalf("ListAccounts calls = %d, want one listing of 3 pages", lists)
+	}
+	for _, n := range org.pageSize {
+		if n != 20 {
+			t.Fatalf("page size %d, want 20", n)
+		}
+	}
+	clk.advance(DefaultDirectoryTTL - time.Second)
+	if _, err := d.Accounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if lists, _ := org.counts(); lists != 3 {
+		t.Fatalf("listed again before the TTL: %d calls", lists)
+	}
+	clk.advance(time.Second)
+	if _, err := d.Accounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if lists, _ := org.counts(); lists != 6 {
+		t.Fatalf("ListAccounts calls = %d, want a second listing after the TTL", lists)
+	}
+}
+
+func TestAccountsReturnsACopy(t *testing.T) {
+	d := newDirectory(newFakeOrg(2), DirectoryOptions{})
+	a, _ := d.Accounts(context.Background())
+	a[0].Email = "changed"
+	b, _ := d.Accounts(context.Background())
+	if b[0].Email == "changed" {
+		t.Fatal("callers share the cache")
+	}
+}
+
+func TestAccountUsesFreshListElseDescribe(t *testing.T) {
+	org := newFakeOrg(3)
+	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	d := newDirectory(org, DirectoryOptions{Now: clk.now, TTL: time.Minute})
+	ctx := context.Background()
+	want := reconcile.Account{ID: "000000000002", Email: "000000000002@example.com", Status: "ACTIVE"}
+
+	if a, ok, err := d.Account(ctx, "000000000002"); err != nil || !ok || a != want {
+		t.Fatalf("no list yet: Account = %+v, %v, %v", a, ok, err)
+	}
+	if _, n := org.counts(); n != 1 {
+		t.Fatalf("DescribeAccount calls = %d, want 1 before any listing", n)
+	}
+	if _, err := d.Accounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok, err := d.Account(ctx, "000000000002"); err != nil || !ok || a != want {
+		t.Fatalf("fresh list: Account = %+v, %v, %v", a, ok, err)
+	}
+	if _, n := org.counts(); n != 1 {
+		t.Fatalf("DescribeAccount calls = %d, want the fresh list used", n)
+	}
+	if _, ok, err := d.Account(ctx, "999999999999"); err != nil || ok {
+		t.Fatalf("unknown account: ok %v, err %v; want not found", ok, err)
+	}
+	clk.advance(time.Minute)
+	if _, ok, _ := d.Account(ctx, "000000000003"); !ok {
+		t.Fatal("stale list: account not found")
+	}
+	if _, n := org.counts(); n != 3 {
+		t.Fatalf("DescribeAccount calls = %d, want 3 (unknown id, then stale list)", n)
+	}
+}
+
+func TestAccountStatusFallsBackToLegacyStatus(t *testing.T) {
+	got := account(orgtypes.Account{Id: aws.String("000000000001"), Status: orgtypes.AccountStatusSuspended})
+	if got.Status != "SUSPENDED" {
+		t.Fatalf("status = %q", got.Status)
+	}
+}
