@@ -59,11 +59,11 @@ type decodedEvent struct {
 		} `json:"userIdentity"`
 		// CloudTrail logs both "tagging" ("") and "Tagging" (the document); encoding/json
 		// matches keys case-insensitively, so they must be read from a map.
-		RequestParameters map[string]json.RawMessage `json:"requestParameters"`
-		RecipientAccountID string `json:"recipientAccountId"`
-		ManagementEvent    bool   `json:"managementEvent"`
-		EventCategory      string `json:"eventCategory"`
-		ErrorCode          string `json:"errorCode"`
+		RequestParameters  map[string]json.RawMessage `json:"requestParameters"`
+		RecipientAccountID string                     `json:"recipientAccountId"`
+		ManagementEvent    bool                       `json:"managementEvent"`
+		EventCategory      string                     `json:"eventCategory"`
+		ErrorCode          string                     `json:"errorCode"`
 	} `json:"detail"`
 }
 
