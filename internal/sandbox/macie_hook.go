@@ -1,14 +1,27 @@
 package sandbox
 
-import "net/http"
+import (
+	"net/http"
 
-// macieHook routes macie2 requests (temporary: the macie package is not built yet).
-type macieHook struct{}
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
+)
 
-func newMacieHook(_ *Sandbox, _ int) macieHook { return macieHook{} }
+// macieHook routes authenticated macie2 requests to the macie package, with the Sandbox as
+// its World (organization and buckets).
+type macieHook struct{ svc *macie.Service }
 
-func (macieHook) serve(w http.ResponseWriter, _ *http.Request, _, _ string) {
-	writeRESTJSONError(w, "", newAPIError("UnknownOperationException", 404, "macie2 is not served yet"))
+func newMacieHook(s *Sandbox, pageSize int) macieHook {
+	return macieHook{svc: macie.New(s, pageSize)}
 }
 
-func macieOperation(_ *http.Request) string { return "" }
+func (h macieHook) serve(w http.ResponseWriter, r *http.Request, account, region string) {
+	h.svc.Serve(w, r, account, region)
+}
+
+// macieOperation names the macie2 operation of a request, "" if there is none.
+func macieOperation(r *http.Request) string { return macie.Operation(r) }
+
+// Macie returns the Macie part of the sandbox, to set up and inspect Macie state directly.
+func (s *Sandbox) Macie() *macie.Service { return s.macie.svc }
+
+var _ macie.World = (*Sandbox)(nil)
