@@ -2,6 +2,7 @@ package macie
 
 import (
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -208,5 +209,33 @@ func TestServiceRefusesWhatTheSDKWouldNotSend(t *testing.T) {
 		if code := h.raw(t, admin, tc.method, tc.path, tc.body); code != tc.code {
 			t.Errorf("%s: got %q, want %q", name, code, tc.code)
 		}
+	}
+}
+
+func TestConcurrentCreatesWithOneTokenMakeOneJob(t *testing.T) {
+	h := newHarness(t, 2)
+	h.svc.SetAdmin(region, admin)
+	c := h.client(admin, region)
+	var wg sync.WaitGroup
+	ids := make([]string, 16)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := c.CreateClassificationJob(ctx(t), fullJob("shared"))
+			if err == nil {
+				ids[i] = aws.ToString(out.JobId)
+			}
+			_ = h.svc.ScanScope(region)
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			t.Fatalf("concurrent creates returned %v", ids)
+		}
+	}
+	if n := len(h.svc.Jobs(admin, region)); n != 1 {
+		t.Fatalf("%d jobs stored, want 1", n)
 	}
 }

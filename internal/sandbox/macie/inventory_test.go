@@ -1,0 +1,145 @@
+package macie
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	"github.com/aws/aws-sdk-go-v2/service/macie2/types"
+)
+
+func TestSearchResources(t *testing.T) {
+	h := newHarness(t, 2)
+	scopeWorld(h)
+	h.designate(t, region)
+	h.svc.SetMember(admin, region, wl1, RelationshipEnabled)
+	h.svc.SetMember(admin, region, wl2, RelationshipPaused)
+	c := h.client(admin, region)
+	jobID := createJob(t, c, "daily", "t", tagJob("macie", "true"))
+
+	search := func(in *macie2.SearchResourcesInput) []types.MatchingBucket {
+		var out []types.MatchingBucket
+		p := macie2.NewSearchResourcesPaginator(c, in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx(t))
+			must(t, err)
+			if len(page.MatchingResources) > 2 {
+				t.Fatalf("page of %d, page size is 2", len(page.MatchingResources))
+			}
+			for _, r := range page.MatchingResources {
+				out = append(out, *r.MatchingBucket)
+			}
+		}
+		return out
+	}
+	all := search(&macie2.SearchResourcesInput{})
+	if len(all) != 8 { // 2 of the administrator, 6 of the Enabled member; none of the Paused one
+		t.Fatalf("%d buckets in the inventory, want 8", len(all))
+	}
+	first := all[0]
+	if aws.ToString(first.AccountId) != admin || aws.ToString(first.BucketName) != "admin-data" ||
+		aws.ToInt64(first.SizeInBytes) != 1000 || aws.ToInt64(first.ClassifiableSizeInBytes) != 1000 ||
+		first.JobDetails.IsMonitoredByJob != types.IsMonitoredByJobTrue || aws.ToString(first.JobDetails.LastJobId) != jobID {
+		t.Fatalf("first bucket: %+v %+v", first, first.JobDetails)
+	}
+	if all[1].JobDetails.IsDefinedInJob != types.IsDefinedInJobFalse {
+		t.Fatalf("untagged bucket in a job: %+v", all[1].JobDetails)
+	}
+
+	tagged := search(&macie2.SearchResourcesInput{BucketCriteria: &types.SearchResourcesBucketCriteria{
+		Includes: &types.SearchResourcesCriteriaBlock{And: []types.SearchResourcesCriteria{{
+			TagCriterion: &types.SearchResourcesTagCriterion{Comparator: types.SearchResourcesComparatorEq,
+				TagValues: []types.SearchResourcesTagCriterionPair{{Key: aws.String("macie"), Value: aws.String("true")}}}}}},
+		Excludes: &types.SearchResourcesCriteriaBlock{And: []types.SearchResourcesCriteria{{
+			SimpleCriterion: &types.SearchResourcesSimpleCriterion{Comparator: types.SearchResourcesComparatorEq,
+				Key: types.SearchResourcesSimpleCriterionKeyS3BucketName, Values: []string{"logs-wl1"}}}}},
+	}})
+	var names []string
+	for _, b := range tagged {
+		names = append(names, aws.ToString(b.BucketName))
+	}
+	assertIDs(t, names, "admin-data", "wl1-a", "wl1-e")
+
+	bySize := search(&macie2.SearchResourcesInput{SortCriteria: &types.SearchResourcesSortCriteria{
+		AttributeName: types.SearchResourcesSortAttributeNameS3ClassifiableSizeInBytes, OrderBy: types.OrderByDesc}})
+	if aws.ToInt64(bySize[0].SizeInBytes) != 2000 || aws.ToInt64(bySize[len(bySize)-1].SizeInBytes) != 1000 {
+		t.Fatalf("not sorted by size descending")
+	}
+
+	own := h.client(wl1, region)
+	out, err := own.SearchResources(ctx(t), &macie2.SearchResourcesInput{MaxResults: aws.Int32(25)})
+	must(t, err)
+	if len(out.MatchingResources) != 2 || out.NextToken == nil {
+		t.Fatalf("member sees %d buckets on its first page, next %v", len(out.MatchingResources), out.NextToken)
+	}
+}
+
+func TestGetUsageTotals(t *testing.T) {
+	h := newHarness(t, 2)
+	h.svc.now = func() time.Time { return time.Date(2025, 3, 15, 12, 0, 0, 0, time.UTC) }
+	const gib = 1 << 30
+	h.world.addBucket(admin, region, "big", 10*gib, "macie", "true")
+	h.world.addBucket(wl1, region, "big1", 4*gib, "macie", "true")
+	h.world.addBucket(wl1, region, "plain", 100*gib)
+	h.world.addBucket(wl2, region, "paused", 100*gib, "macie", "true")
+	h.svc.SetAdmin(region, admin)
+	h.svc.SetMember(admin, region, wl1, RelationshipEnabled)
+	h.svc.SetMember(admin, region, wl2, RelationshipPaused)
+	c := h.client(admin, region)
+	in := fullJob("usage")
+	in.S3JobDefinition.BucketCriteria.Excludes = nil
+	must(t, firstErr(c.CreateClassificationJob(ctx(t), in))) // samplingPercentage 50
+
+	totals := func(tr types.TimeRange) map[types.UsageType]string {
+		out, err := c.GetUsageTotals(ctx(t), &macie2.GetUsageTotalsInput{TimeRange: (*string)(&tr)})
+		must(t, err)
+		got := map[types.UsageType]string{}
+		for _, u := range out.UsageTotals {
+			if u.Currency != types.CurrencyUsd {
+				t.Fatalf("currency %s", u.Currency)
+			}
+			got[u.Type] = aws.ToString(u.EstimatedCost)
+		}
+		return got
+	}
+	past := totals(types.TimeRangePast30Days)
+	if past[types.UsageTypeDataInventoryEvaluation] != "0.3" { // 3 buckets x $0.10
+		t.Fatalf("inventory %q, want 0.3", past[types.UsageTypeDataInventoryEvaluation])
+	}
+	if past[types.UsageTypeSensitiveDataDiscovery] != "7" { // (10+4) GiB x 50% x $1
+		t.Fatalf("discovery %q, want 7", past[types.UsageTypeSensitiveDataDiscovery])
+	}
+	if past[types.UsageTypeAutomatedObjectMonitoring] != "0" {
+		t.Fatalf("automated monitoring %q", past[types.UsageTypeAutomatedObjectMonitoring])
+	}
+	mtd := totals(types.TimeRangeMonthToDate)
+	if mtd[types.UsageTypeDataInventoryEvaluation] != "0.145161" { // 0.3 x 15/31
+		t.Fatalf("month to date %q", mtd[types.UsageTypeDataInventoryEvaluation])
+	}
+	_, err := c.GetUsageTotals(ctx(t), &macie2.GetUsageTotalsInput{TimeRange: aws.String("FOREVER")})
+	wantCode(t, err, "ValidationException")
+}
+
+func TestFindingsPublication(t *testing.T) {
+	h := newHarness(t, 2)
+	h.svc.SetAdmin(region, admin)
+	c := h.client(admin, region)
+	got, err := c.GetFindingsPublicationConfiguration(ctx(t), &macie2.GetFindingsPublicationConfigurationInput{})
+	must(t, err)
+	sh := got.SecurityHubConfiguration
+	if aws.ToBool(sh.PublishClassificationFindings) || !aws.ToBool(sh.PublishPolicyFindings) {
+		t.Fatalf("defaults: classification %v policy %v", aws.ToBool(sh.PublishClassificationFindings), aws.ToBool(sh.PublishPolicyFindings))
+	}
+	must(t, firstErr(c.PutFindingsPublicationConfiguration(ctx(t), &macie2.PutFindingsPublicationConfigurationInput{
+		SecurityHubConfiguration: &types.SecurityHubConfiguration{
+			PublishClassificationFindings: aws.Bool(true), PublishPolicyFindings: aws.Bool(false)}})))
+	if cl, po := h.svc.Publication(admin, region); !cl || po {
+		t.Fatalf("stored classification %v policy %v", cl, po)
+	}
+	if cl, po := h.svc.Publication(admin, region2); cl || !po {
+		t.Fatalf("other Region changed: %v %v", cl, po)
+	}
+	_, err = h.client(wl1, region).GetFindingsPublicationConfiguration(ctx(t), &macie2.GetFindingsPublicationConfigurationInput{})
+	wantCode(t, err, "AccessDeniedException")
+}
