@@ -69,9 +69,6 @@ func (c *Clients) WithCredentials(p aws.CredentialsProvider) *Clients {
 	return &Clients{cfg: cfg, opts: c.opts, cache: map[clientKey]any{}}
 }
 
-// Region is the Region of the underlying aws.Config.
-func (c *Clients) Region() string { return c.cfg.Region }
-
 // Macie returns the Macie client of a Region.
 func (c *Clients) Macie(region string) MacieAPI {
 	return cached(c, clientKey{"macie2", region}, func() *macie2.Client {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
 // wire is a tiny HTTP stand-in for STS, Organizations and S3 GetBucketTagging. It records what
@@ -57,12 +58,30 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(rw, `{"Accounts":[{"Id":"222222222222","Email":"a@example.com","State":"ACTIVE"}]}`)
 	case r.URL.Query().Has("tagging"):
 		rec.op = "GetBucketTagging"
+		if code, ok := map[string]string{"/bare": "NoSuchTagSet", "/gone": "NoSuchBucket"}[r.URL.Path]; ok {
+			rw.WriteHeader(http.StatusNotFound)
+			fmt.Fprintf(rw, `<Error><Code>%s</Code><Message>m</Message><RequestId>r</RequestId></Error>`, code)
+			break
+		}
 		if w.failFirst > 0 {
 			w.failFirst--
 			rw.WriteHeader(http.StatusServiceUnavailable)
 			break
 		}
 		fmt.Fprint(rw, `<Tagging><TagSet><Tag><Key>macie</Key><Value>true</Value></Tag></TagSet></Tagging>`)
+	case strings.HasPrefix(r.URL.Path, "/members/"):
+		rec.op = "GetMember"
+		codes := map[string]string{"1": "ResourceNotFoundException", "2": "ValidationException", "3": "AccessDeniedException"}
+		status := map[string]int{"1": 404, "2": 400, "3": 403}
+		id := strings.TrimPrefix(r.URL.Path, "/members/")
+		rw.Header().Set("Content-Type", "application/json")
+		if code, ok := codes[id[:1]]; ok {
+			rw.Header().Set("X-Amzn-ErrorType", code)
+			rw.WriteHeader(status[id[:1]])
+			fmt.Fprint(rw, `{"message":"m"}`)
+			break
+		}
+		fmt.Fprintf(rw, `{"accountId":%q,"relationshipStatus":"Paused"}`, id)
 	default:
 		rec.op = "unknown"
 		rw.WriteHeader(http.StatusNotFound)
@@ -133,6 +152,31 @@ func TestClientsRetryServerErrorsUpToMaxAttempts(t *testing.T) {
 	}
 	if n := len(w.ops("GetBucketTagging")); n != 2 {
 		t.Fatalf("attempts = %d, want MaxAttempts 2", n)
+	}
+}
+
+func TestBucketMapsTheSDKsS3Errors(t *testing.T) {
+	_, c := newWire(t, 0, 1)
+	b := NewBuckets(c, BucketsOptions{})
+	got, ok, err := b.Bucket(context.Background(), "100000000000", region, "bare")
+	if err != nil || !ok || got.Name != "bare" || len(got.Tags) != 0 {
+		t.Fatalf("NoSuchTagSet: %+v, %v, %v; want an existing bucket without tags", got, ok, err)
+	}
+	if _, ok, err := b.Bucket(context.Background(), "100000000000", region, "gone"); err != nil || ok {
+		t.Fatalf("NoSuchBucket: ok %v, err %v; want not found", ok, err)
+	}
+}
+
+func TestMemberStatusReadsTheSDKsMacieErrors(t *testing.T) {
+	_, c := newWire(t, 0, 1)
+	m := NewMacie(c)
+	for id, want := range map[string]string{
+		"111111111111": plan.StatusNone, "222222222222": plan.StatusNone,
+		"333333333333": plan.StatusNone, "444444444444": plan.StatusPaused,
+	} {
+		if got, err := m.MemberStatus(context.Background(), region, id); err != nil || got != want {
+			t.Errorf("MemberStatus(%s) = %q, %v; want %q", id, got, err, want)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -42,5 +43,7 @@ func assumeRole(client stscreds.AssumeRoleAPIClient, arn string) aws.Credentials
 	p := stscreds.NewAssumeRoleProvider(client, arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = SessionName
 	})
-	return aws.NewCredentialsCache(p)
+	return aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = time.Minute // renew before a long call could outlive them
+	})
 }
