@@ -105,7 +105,12 @@ func Sort(p *Plan) {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Account, b.Account),
 			cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind)), cmp.Compare(a.JobID, b.JobID))
 	})
-	slices.SortStableFunc(p.Warnings, func(a, b Warning) int {
+	SortWarnings(p.Warnings)
+}
+
+// SortWarnings orders warnings by account, Region, bucket and message.
+func SortWarnings(ws []Warning) {
+	slices.SortStableFunc(ws, func(a, b Warning) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
 			cmp.Compare(a.Bucket, b.Bucket), cmp.Compare(a.Message, b.Message))
 	})

@@ -1,0 +1,110 @@
+// Package simulate runs a scenario through the real engine, the real AWS SDK adapters and a local
+// sandbox: teams change buckets through S3, the sandbox turns each change into the CloudTrail event
+// AWS would deliver, and the events reach the engine the way the queue in production would deliver
+// them (held, reordered, duplicated, dropped, retried).
+package simulate
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/macieselfservice/macie-selfservice/internal/config"
+	"github.com/macieselfservice/macie-selfservice/internal/engine"
+	"github.com/macieselfservice/macie-selfservice/internal/execute"
+	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/scenario"
+	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
+)
+
+// Defaults of a run.
+const (
+	// RetryLimit is how often a message is delivered before it counts as failed, like an SQS
+	// queue's maxReceiveCount.
+	RetryLimit = 3
+	// OrgReadRole is the role in the management account that lets the engine list accounts.
+	OrgReadRole = "MacieSelfServiceOrgRead"
+)
+
+// Options tune a run.
+type Options struct {
+	// Logs receives the engine's JSON logs; nil discards them.
+	Logs io.Writer
+	// PageSize caps the sandbox's pages (0: AWS defaults).
+	PageSize int
+}
+
+// runner is one run in progress.
+type runner struct {
+	s     *scenario.Scenario
+	sb    *sandbox.Sandbox
+	srv   *sandbox.Server
+	eng   *reconcile.Reconciler
+	out   *Output
+	hold  bool
+	queue []message
+	// teamCalls are the calls the scenario's own bucket changes made, left out of apiCalls.
+	teamCalls map[string]int
+	nextID    int
+}
+
+// Run runs the scenario and returns the final state.
+func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, error) {
+	sb := sandbox.New(sandbox.Options{PageSize: opts.PageSize, Seed: 1})
+	if err := setup(sb, s); err != nil {
+		return nil, err
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("starting the sandbox: %w", err)
+	}
+	defer srv.Close()
+	r := &runner{s: s, sb: sb, srv: srv, out: &Output{}, teamCalls: map[string]int{}}
+	r.eng = newEngine(ctx, srv, s, opts.Logs)
+	for i, st := range s.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.step(ctx, i, st)
+	}
+	r.finish()
+	return r.out, nil
+}
+
+// EngineConfig returns the engine configuration a scenario asks for.
+func EngineConfig(s *scenario.Scenario) config.Config {
+	policy := tagpolicy.Policy{Key: s.Config.TagKey, Value: tagpolicy.DefaultValue}
+	if policy.Key == "" {
+		policy.Key = tagpolicy.DefaultKey
+	}
+	if s.Config.TagValue != nil {
+		policy.Value = *s.Config.TagValue
+	}
+	org := s.Organization
+	return config.Config{
+		AdminAccount:       org.AdminAccount,
+		Regions:            org.Regions,
+		Policy:             policy,
+		ProtectedAccounts:  s.Config.ProtectedAccounts,
+		ExcludedAccounts:   s.Config.ExcludedAccounts,
+		ReadRole:           config.DefaultReadRole,
+		OrgRoleARN:         "arn:aws:iam::" + org.ManagementAccount + ":role/" + OrgReadRole,
+		SamplingPercentage: config.DefaultSampling,
+		DryRun:             s.Config.DryRun,
+		Concurrency:        8,
+	}
+}
+
+func newEngine(ctx context.Context, srv *sandbox.Server, s *scenario.Scenario, logs io.Writer) *reconcile.Reconciler {
+	logger := slog.New(slog.DiscardHandler)
+	if logs != nil {
+		logger = slog.New(slog.NewJSONHandler(logs, nil))
+	}
+	cfg := EngineConfig(s)
+	awsCfg := srv.Config(ctx, cfg.AdminAccount, cfg.Regions[0])
+	return engine.New(awsCfg, cfg, engine.Options{Endpoint: srv.URL(), Logger: logger,
+		Retry: execute.Backoff{Base: time.Millisecond, Max: 10 * time.Millisecond}})
+}
