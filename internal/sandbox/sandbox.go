@@ -85,6 +85,21 @@ func (s *Sandbox) AddAccount(a Account) {
 	s.world.addAccount(a, s.now())
 }
 
+// Accounts returns the organization's accounts sorted by id.
+func (s *Sandbox) Accounts() []Account {
+	_, accts, _ := s.world.orgSnapshot()
+	out := make([]Account, 0, len(accts))
+	for _, a := range accts {
+		out = append(out, a.Account)
+	}
+	return out
+}
+
+// Roles returns the names of an account's roles, sorted.
+func (s *Sandbox) Roles(account string) []string {
+	return s.world.roleNames(account)
+}
+
 // AddRole creates an IAM role that sts:AssumeRole can assume in account.
 func (s *Sandbox) AddRole(account, name string) {
 	s.world.addRole(account, name)

@@ -79,6 +79,12 @@ func (w *world) hasRole(account, name string) bool {
 	return w.roles[account][name]
 }
 
+func (w *world) roleNames(account string) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Sorted(maps.Keys(w.roles[account]))
+}
+
 func (w *world) issue(key string, p principal) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
