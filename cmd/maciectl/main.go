@@ -48,6 +48,7 @@ classification job scans exactly the tagged buckets. Accounts with nothing tagge
 	root.SetErr(io.ErrOut)
 	root.AddCommand(newEventCmd(io))
 	root.AddCommand(newSandboxCmd(io))
+	root.AddCommand(newSimulateCmd(io, nil), newDemoCmd(io, nil))
 	return root
 }
 

@@ -46,12 +46,15 @@ func MemberActions(r Rules, m Member) ([]Action, []Warning) {
 	case inScope != "" && m.Status == StatusPaused:
 		act.Kind = ResumeMember
 		act.Reason = fmt.Sprintf("bucket %s is tagged %s and the member is paused", inScope, r.Policy)
-	case inScope == "" && m.Status == StatusEnabled && !r.Protected[m.Account]:
+	case inScope == "" && m.Status == StatusEnabled && r.Protected[m.Account]:
+		return nil, append(warns, Warning{Account: m.Account, Region: m.Region,
+			Message: fmt.Sprintf("account %s is protected: kept enabled in %s although no bucket there is tagged %s", m.Account, m.Region, r.Policy)})
+	case inScope == "" && m.Status == StatusEnabled:
 		act.Kind = PauseMember
 		act.Reason = fmt.Sprintf("no bucket in %s is tagged %s", m.Region, r.Policy)
 	case m.Status != StatusEnabled && !notMember(m.Status) && m.Status != StatusPaused:
 		return nil, append(warns, Warning{Account: m.Account, Region: m.Region,
-			Message: fmt.Sprintf("member status %s cannot be changed by this tool; check the account in the Macie console", m.Status)})
+			Message: fmt.Sprintf("account %s in %s has member status %s, which this tool does not change; check it in the Macie console", m.Account, m.Region, m.Status)})
 	default:
 		return nil, warns
 	}

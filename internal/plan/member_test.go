@@ -59,7 +59,7 @@ func TestMemberRules(t *testing.T) {
 				case acct == excluded || acct == admin:
 					expect = ""
 				case acct == protected && expect == PauseMember:
-					expect = ""
+					expect = "!"
 				}
 				m := Member{Account: acct, Region: "eu-west-1", Email: "x@example.com", Status: status, Buckets: buckets}
 				acts, warns := MemberActions(rules(), m)
@@ -78,7 +78,7 @@ func checkRow(t *testing.T, m Member, expect Kind, acts []Action, warns []Warnin
 			t.Errorf("%s: want nothing, got %v %v", name, acts, warns)
 		}
 	case "!":
-		if len(acts) != 0 || len(warns) != 1 || !strings.Contains(warns[0].Message, m.Status) {
+		if len(acts) != 0 || len(warns) != 1 || !strings.Contains(warns[0].Message, m.Account) {
 			t.Errorf("%s: want one warning, got %v %v", name, acts, warns)
 		}
 	default:

@@ -73,12 +73,12 @@ func latest(list []event.Change, c event.Change) []event.Change {
 func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {
 	switch {
 	case !r.managed(t.Region):
-		r.skip(ctx, c, t, fmt.Sprintf("Region %s is not managed; buckets there are not scanned", t.Region))
+		r.skip(ctx, c, t, fmt.Sprintf("account %s: Region %s is not managed, so buckets there are not scanned", t.Account, t.Region))
 		return false
 	case t.Account == r.Rules.Admin:
 		return false // the administrator's own buckets are scanned by its job; it is never a member
 	case r.Rules.Excluded[t.Account]:
-		r.skip(ctx, c, t, "account is excluded; it is never touched")
+		r.skip(ctx, c, t, fmt.Sprintf("account %s is excluded: it is never touched", t.Account))
 		return false
 	}
 	acct, ok, err := r.Directory.Account(ctx, t.Account)
@@ -87,7 +87,7 @@ func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {
 		r.fail(ctx, c, t.Unit, fmt.Errorf("looking up account %s: %w", t.Account, err))
 		return false
 	case !ok:
-		r.skip(ctx, c, t, "account is not in the organization; event rejected")
+		r.skip(ctx, c, t, fmt.Sprintf("account %s is not in the organization: event rejected", t.Account))
 		return false
 	}
 	t.email = acct.Email

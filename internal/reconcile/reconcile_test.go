@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,7 +108,7 @@ func TestProtectedExcludedAdminAndOutsiders(t *testing.T) {
 	if len(res.Plan.Actions) != 0 || w.status(prot, euw1) != plan.StatusEnabled || w.status(excl, euw1) != plan.StatusNone {
 		t.Fatalf("plan %v", res.Plan.Actions)
 	}
-	if len(res.Plan.Warnings) != 3 {
+	if len(res.Plan.Warnings) != 4 { // unmanaged Region, protected kept enabled, excluded, outsider
 		t.Fatalf("warnings %v", res.Plan.Warnings)
 	}
 	if w.calls["CreateMember"]+w.calls["UpdateMemberSession"] != 0 {
@@ -194,7 +195,7 @@ func TestFullReconcileRepairsDrift(t *testing.T) {
 			t.Errorf("%s: %s, want %s", k, got, s)
 		}
 	}
-	if len(res.Plan.Warnings) != 1 || res.Plan.Warnings[0].Bucket != "near" {
+	if len(res.Plan.Warnings) != 2 || res.Plan.Warnings[0].Bucket != "near" || !strings.Contains(res.Plan.Warnings[1].Message, "protected") {
 		t.Fatalf("warnings %v", res.Plan.Warnings)
 	}
 	if w.status(admin, euw1) != plan.StatusNone || len(w.jobs) != 2 || !w.publish[use1] {

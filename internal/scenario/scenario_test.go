@@ -74,3 +74,10 @@ func TestTooLarge(t *testing.T) {
 		t.Fatal("oversized scenario accepted")
 	}
 }
+
+func TestDemoIsValid(t *testing.T) {
+	s := Demo()
+	if len(s.Steps) < 8 || len(s.Organization.Regions) != 2 {
+		t.Fatalf("demo %+v", s)
+	}
+}

@@ -90,7 +90,8 @@ func TestEventsDeliveredAfterEachStep(t *testing.T) {
 			t.Fatalf("publication %+v", out.Publication)
 		}
 	}
-	if len(out.Warnings) != 2 || !strings.Contains(out.Warnings[0].Message, "Macie=True") || !strings.Contains(out.Warnings[1].Message, "excluded") {
+	if len(out.Warnings) != 3 || !strings.Contains(out.Warnings[0].Message, "Macie=True") ||
+		!strings.Contains(out.Warnings[1].Message, "protected") || !strings.Contains(out.Warnings[2].Message, "excluded") {
 		t.Fatalf("warnings %+v", out.Warnings)
 	}
 	if len(out.Failed) != 0 || out.APICalls["macie2:CreateMember"] != 2 || out.APICalls["s3:PutBucketTagging"] != 0 {

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/macieselfservice/macie-selfservice/internal/simulate"
+)
+
+func TestSimulateFlags(t *testing.T) {
+	var got *simulateOptions
+	cmd := newSimulateCmd(streams{}, func(_ context.Context, o *simulateOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"s.yaml", "--json", "--logs"})
+	if err := cmd.Execute(); err != nil || got.File != "s.yaml" || !got.JSON || !got.Logs {
+		t.Fatalf("err %v opts %+v", err, got)
+	}
+	cmd = newSimulateCmd(streams{}, func(context.Context, *simulateOptions) error { return nil })
+	cmd.SetArgs(nil)
+	cmd.SetErr(&bytes.Buffer{})
+	if err := cmd.Execute(); err == nil {
+		t.Fatal("simulate without a file accepted")
+	}
+}
+
+func TestDemoPrintsEnrolmentPausingAndScope(t *testing.T) {
+	var out bytes.Buffer
+	opts := &demoOptions{simulateOptions: simulateOptions{IO: streams{Out: &out, ErrOut: &bytes.Buffer{}}}}
+	if err := demoRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"+ CreateMember 333333333333 eu-west-1: bucket payments-card-exports is tagged macie=true",
+		"- PauseMember 444444444444 eu-west-1: no bucket in eu-west-1 is tagged macie=true",
+		`tag "Macie=True" is not "macie=true"`,
+		"is protected: kept enabled",
+		"Scan scope",
+		"444444444444  us-east-1  analytics-us-events",
+		"Failed after retries: 0",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+}
+
+func TestDemoJSONAndScenario(t *testing.T) {
+	var out bytes.Buffer
+	opts := &demoOptions{simulateOptions: simulateOptions{IO: streams{Out: &out}, JSON: true}}
+	if err := demoRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	var o simulate.Output
+	if err := json.Unmarshal(out.Bytes(), &o); err != nil || len(o.Members) != 8 || len(o.ScanScope) != 2 {
+		t.Fatalf("err %v output %+v", err, o)
+	}
+	out.Reset()
+	opts.PrintScenario = true
+	if err := demoRun(context.Background(), opts); err != nil || !strings.Contains(out.String(), "organization:") {
+		t.Fatalf("err %v scenario %q", err, out.String())
+	}
+}
+
+func TestSimulateRejectsAMalformedScenario(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(path, []byte("organization:\n  regions: [Ireland]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := simulateRun(context.Background(), &simulateOptions{IO: streams{Out: &out}, File: path})
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "bad.yaml:2") || out.Len() != 0 {
+		t.Fatalf("err %v out %q", err, out.String())
+	}
+}
+
+func TestSimulateFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	yaml := `organization: {managementAccount: "111111111111", adminAccount: "222222222222", regions: [eu-west-1],
+  accounts: [{id: "333333333333"}]}
+initial: {buckets: [{account: "333333333333", region: eu-west-1, name: data-one}]}
+steps:
+  - putTags: {account: "333333333333", bucket: data-one, tags: {macie: "true"}}
+`
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := simulateRun(context.Background(), &simulateOptions{IO: streams{Out: &out}, File: path, JSON: true}); err != nil {
+		t.Fatal(err)
+	}
+	var o simulate.Output
+	if err := json.Unmarshal(out.Bytes(), &o); err != nil || len(o.Members) != 1 || o.Members[0].Status != "Enabled" {
+		t.Fatalf("err %v output %s", err, out.String())
+	}
+}
