@@ -104,7 +104,7 @@ func sandboxServeRun(ctx context.Context, opts *sandboxServeOptions) error {
 		return errors.Join(err, srv.Close())
 	}
 	<-ctx.Done()
-	fmt.Fprintln(opts.IO.ErrOut, "sandbox stopped")
+	_, _ = fmt.Fprintln(opts.IO.ErrOut, "sandbox stopped")
 	return srv.Close()
 }
 

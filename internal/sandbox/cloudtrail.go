@@ -96,7 +96,7 @@ func (s *Sandbox) recordEvent(c *call, name string, b Bucket, params map[string]
 			EventSource: "s3.amazonaws.com", EventName: name, AWSRegion: b.Region,
 			SourceIPAddress: ip, UserAgent: "[" + c.r.UserAgent() + "]", RequestParameters: p,
 			AdditionalEventData: map[string]any{"SignatureVersion": "SigV4", "AuthenticationMethod": "AuthHeader",
-				"bytesTransferredIn": c.r.ContentLength, "bytesTransferredOut": 0},
+				"bytesTransferredIn": max(c.r.ContentLength, 0), "bytesTransferredOut": 0},
 			RequestID: c.reqID,
 			Resources: []trailResource{{AccountID: b.Account, Type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::" + b.Name}},
 			EventType: "AwsApiCall", ManagementEvent: true, RecipientAccountID: b.Account, EventCategory: "Management",

@@ -39,8 +39,8 @@ func (s *Sandbox) putBucketTagging(c *call, name string) *apiError {
 	if xml.Unmarshal(body, &in) != nil || !strings.Contains(string(body), "TagSet") {
 		return malformedXML()
 	}
-	if err := validateTags(in.Tags); err != nil {
-		return &apiError{Code: "InvalidTag", Status: http.StatusBadRequest, Message: err.Error(), Bucket: name}
+	if msg := tagProblem(in.Tags); msg != "" {
+		return &apiError{Code: "InvalidTag", Status: http.StatusBadRequest, Message: msg, Bucket: name}
 	}
 	tags := make(map[string]string, len(in.Tags))
 	for _, t := range in.Tags {

@@ -66,7 +66,7 @@ func validBucketName(name string) error {
 		return errors.New("bucket names must be between 3 and 63 characters long")
 	}
 	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+		if !isAlnum(byte(c)) && c != '.' && c != '-' || c > 127 {
 			return errors.New("bucket names can consist only of lowercase letters, numbers, dots and hyphens")
 		}
 	}
@@ -81,26 +81,26 @@ func validBucketName(name string) error {
 
 func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
-// validateTags applies S3's bucket tag rules; the message is InvalidTag's.
-func validateTags(tags []tagXML) error {
+// tagProblem applies S3's bucket tag rules and returns InvalidTag's message, "" when valid.
+func tagProblem(tags []tagXML) string {
 	if len(tags) > 50 {
-		return errors.New("Bucket tag count cannot be greater than 50")
+		return "Bucket tag count cannot be greater than 50"
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
 		switch {
 		case seen[t.Key]:
-			return errors.New("Cannot provide multiple Tags with the same key")
+			return "Cannot provide multiple Tags with the same key"
 		case strings.HasPrefix(t.Key, "aws:"):
-			return errors.New("System tags cannot be added/updated by requester")
+			return "System tags cannot be added/updated by requester"
 		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128 || !validTagText(t.Key):
-			return errors.New("The TagKey you have provided is invalid")
+			return "The TagKey you have provided is invalid"
 		case utf8.RuneCountInString(t.Value) > 256 || !validTagText(t.Value):
-			return errors.New("The TagValue you have provided is invalid")
+			return "The TagValue you have provided is invalid"
 		}
 		seen[t.Key] = true
 	}
-	return nil
+	return ""
 }
 
 // validTagText allows letters, numbers, spaces and + - = . _ : / @.
