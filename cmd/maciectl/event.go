@@ -99,7 +99,7 @@ func readInput(opts *eventDecodeOptions) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading events: %w", err)
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		r = f
 	}
 	if r == nil {

@@ -30,7 +30,7 @@ func TestDecodeIgnoredReasons(t *testing.T) {
 		{"empty tag key", func(e obj) { setTags(e, obj{"Key": "", "Value": "x"}) }, "empty key"},
 		{"too many tags", func(e obj) { setTags(e, manyTags(51)) }, "51 tags, S3 allows at most 50"},
 		{"Tag a number", func(e obj) { setTags(e, 7) }, "Tag is a JSON number"},
-		{"tag value a number", func(e obj) { setTags(e, obj{"Key": "a", "Value": 1}) }, "PutBucketTagging: Tagging:"},
+		{"tag value a number", func(e obj) { setTags(e, obj{"Key": "a", "Value": 1}) }, "PutBucketTagging: requestParameters.Tagging:"},
 		{"malformed envelope", func(e obj) { e["source"] = 5 }, "malformed event"},
 		{"detail not an object", func(e obj) { e["detail"] = "x" }, "malformed detail: a JSON string"},
 		{"eventName not a string", func(e obj) { detailOf(e)["eventName"] = []any{} }, "malformed detail"},

@@ -68,7 +68,7 @@ func (r request) tags() (map[string]string, error) {
 	var t tagging
 	if firstByte(r.tagging) == '{' {
 		if err := json.Unmarshal(r.tagging, &t); err != nil {
-			return nil, fmt.Errorf("Tagging: %w", err)
+			return nil, fmt.Errorf("requestParameters.Tagging: %w", err)
 		}
 	}
 	if len(t.TagSet.Tag) > maxTags {
@@ -132,7 +132,7 @@ func (l *tagList) UnmarshalJSON(b []byte) error {
 		*l = nil
 		return nil
 	}
-	return fmt.Errorf("Tag is a JSON %s, not an object or a list", jsonKind(firstByte(b)))
+	return fmt.Errorf("field Tag is a JSON %s, not an object or a list", jsonKind(firstByte(b)))
 }
 
 // tag is one Tag element.

@@ -291,13 +291,3 @@ func (w *world) resetCalls() {
 	defer w.mu.Unlock()
 	w.calls = map[string]int{}
 }
-
-func (w *world) total() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n := 0
-	for _, c := range w.calls {
-		n += c
-	}
-	return n
-}

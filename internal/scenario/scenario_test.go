@@ -7,7 +7,7 @@ import (
 )
 
 func TestParseTheDocumentedExample(t *testing.T) {
-	s, err := Load("testdata/issue-example.yaml")
+	_, err := Load("testdata/issue-example.yaml")
 	// The documented example names a bucket "b", which S3 rejects (3 to 63 characters).
 	if err == nil || !strings.Contains(err.Error(), `"b" is not a valid S3 bucket name`) || !strings.Contains(err.Error(), ":14:") {
 		t.Fatalf("err = %v", err)
@@ -15,7 +15,8 @@ func TestParseTheDocumentedExample(t *testing.T) {
 	data, _ := os.ReadFile("testdata/issue-example.yaml")
 	fixed := strings.ReplaceAll(string(data), "bucket: b,", "bucket: b-raw,")
 	fixed = strings.ReplaceAll(fixed, "bucket: b}", "bucket: b-raw}")
-	if s, err = Parse("fixed.yaml", []byte(fixed)); err != nil {
+	s, err := Parse("fixed.yaml", []byte(fixed))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(s.Steps) != 9 || s.Steps[0].PutTags == nil || s.Steps[8].Faults.Rate != 0.5 || s.Steps[4].Line != 16 {

@@ -61,7 +61,7 @@ func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, erro
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	r := &runner{s: s, sb: sb, srv: srv, out: &Output{}, teamCalls: map[string]int{}}
 	r.eng = newEngine(ctx, srv, s, opts.Logs)
 	for i, st := range s.Steps {
