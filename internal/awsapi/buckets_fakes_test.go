@@ -99,6 +99,7 @@ func (f *fakeTagging) GetResources(ctx context.Context, in *resourcegroupstaggin
 }
 
 type fakeS3 struct {
+	S3API  // methods a test does not fake panic when called
 	c      *fakeClients
 	region string
 }

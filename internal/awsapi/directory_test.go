@@ -16,11 +16,12 @@ import (
 
 // fakeOrg is an organization of n accounts: 000000000001, 000000000002, ...
 type fakeOrg struct {
-	mu       sync.Mutex
-	accounts []orgtypes.Account
-	lists    int // ListAccounts calls
-	describe int // DescribeAccount calls
-	pageSize []int32
+	OrganizationsAPI // methods a test does not fake panic when called
+	mu               sync.Mutex
+	accounts         []orgtypes.Account
+	lists            int // ListAccounts calls
+	describe         int // DescribeAccount calls
+	pageSize         []int32
 }
 
 func newFakeOrg(n int) *fakeOrg {

@@ -30,6 +30,7 @@ func page[T any](items []T, token *string, size int) ([]T, *string) {
 
 // fakeMacie is an in-memory Macie administrator account of one Region.
 type fakeMacie struct {
+	MacieAPI // methods a test does not fake panic when called
 	mu       sync.Mutex
 	calls    map[string]int
 	statuses map[string]string // GetMember answers

@@ -31,11 +31,20 @@ type MacieAPI interface {
 	UpdateClassificationJob(ctx context.Context, in *macie2.UpdateClassificationJobInput, optFns ...func(*macie2.Options)) (*macie2.UpdateClassificationJobOutput, error)
 	GetFindingsPublicationConfiguration(ctx context.Context, in *macie2.GetFindingsPublicationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.GetFindingsPublicationConfigurationOutput, error)
 	PutFindingsPublicationConfiguration(ctx context.Context, in *macie2.PutFindingsPublicationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.PutFindingsPublicationConfigurationOutput, error)
+	DescribeClassificationJob(ctx context.Context, in *macie2.DescribeClassificationJobInput, optFns ...func(*macie2.Options)) (*macie2.DescribeClassificationJobOutput, error)
+	EnableOrganizationAdminAccount(ctx context.Context, in *macie2.EnableOrganizationAdminAccountInput, optFns ...func(*macie2.Options)) (*macie2.EnableOrganizationAdminAccountOutput, error)
+	ListOrganizationAdminAccounts(ctx context.Context, in *macie2.ListOrganizationAdminAccountsInput, optFns ...func(*macie2.Options)) (*macie2.ListOrganizationAdminAccountsOutput, error)
+	DescribeOrganizationConfiguration(ctx context.Context, in *macie2.DescribeOrganizationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.DescribeOrganizationConfigurationOutput, error)
+	UpdateOrganizationConfiguration(ctx context.Context, in *macie2.UpdateOrganizationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.UpdateOrganizationConfigurationOutput, error)
+	GetMacieSession(ctx context.Context, in *macie2.GetMacieSessionInput, optFns ...func(*macie2.Options)) (*macie2.GetMacieSessionOutput, error)
+	SearchResources(ctx context.Context, in *macie2.SearchResourcesInput, optFns ...func(*macie2.Options)) (*macie2.SearchResourcesOutput, error)
+	GetUsageTotals(ctx context.Context, in *macie2.GetUsageTotalsInput, optFns ...func(*macie2.Options)) (*macie2.GetUsageTotalsOutput, error)
 }
 
 // S3API is the part of the Amazon S3 client the project uses.
 type S3API interface {
 	GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, optFns ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
+	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, optFns ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
 }
 
 // TaggingAPI is the part of the Resource Groups Tagging API client the project uses.
@@ -47,6 +56,7 @@ type TaggingAPI interface {
 type OrganizationsAPI interface {
 	ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
 	DescribeAccount(ctx context.Context, in *organizations.DescribeAccountInput, optFns ...func(*organizations.Options)) (*organizations.DescribeAccountOutput, error)
+	DescribeOrganization(ctx context.Context, in *organizations.DescribeOrganizationInput, optFns ...func(*organizations.Options)) (*organizations.DescribeOrganizationOutput, error)
 }
 
 // STSAPI is the part of the AWS STS client the project uses: AssumeRole feeds the credential
