@@ -51,7 +51,7 @@ type fakeClients struct {
 	creds aws.CredentialsProvider
 }
 
-func (c *fakeClients) S3(region string) S3API           { return &fakeS3{c, region} }
+func (c *fakeClients) S3(region string) S3API           { return &fakeS3{c: c, region: region} }
 func (c *fakeClients) Tagging(region string) TaggingAPI { return &fakeTagging{c, region} }
 
 // enter resolves the credentials, as the SDK signer would, and returns the account they belong to.
