@@ -104,8 +104,15 @@ func (r *Reconciler) skip(ctx context.Context, c *collector, t *task, why string
 	c.warn(plan.Warning{Account: t.Account, Region: t.Region, Bucket: bucket, Message: why})
 }
 
+// EnsureRegions converges the managed job and findings publication of every managed Region,
+// and nothing else: what a deployment does once it is in place.
+func (r *Reconciler) EnsureRegions(ctx context.Context) Result {
+	return r.run(ctx, r.Regions, nil, &collector{})
+}
+
 // Full reconciles every account of the organization in every managed Region: the scheduled
-// sweep that repairs drift and lost events.
+// sweep that repairs drift and lost events. When ctx ends first (the caller's deadline), the
+// pairs not yet started are counted as Pending and left to the next sweep.
 func (r *Reconciler) Full(ctx context.Context) Result {
 	c := &collector{}
 	accounts, err := r.Directory.Accounts(ctx)

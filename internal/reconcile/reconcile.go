@@ -67,6 +67,8 @@ type Result struct {
 	Failures []Failure
 	// Units counts the pairs looked at.
 	Units int
+	// Pending counts the pairs not looked at because the context ended first (a deadline).
+	Pending int
 }
 
 func (r *Reconciler) now() time.Time {
@@ -106,6 +108,12 @@ func (c *collector) unit() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.res.Units++
+}
+
+func (c *collector) pending() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.res.Pending++
 }
 
 func (c *collector) warn(w plan.Warning) {

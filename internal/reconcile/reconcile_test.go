@@ -297,3 +297,40 @@ func TestRetryMessagesNameTheFailedPairs(t *testing.T) {
 		t.Fatalf("retry %v", got)
 	}
 }
+
+func TestFullStopsAtTheDeadlineAndCountsWhatIsLeft(t *testing.T) {
+	w := newWorld(t, admin, acctA, acctB, prot)
+	r := newReconciler(w)
+	r.Concurrency = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	r.Buckets = cancelAfter{BucketReader: w, n: 2, calls: &calls, cancel: cancel}
+	res := r.Full(ctx)
+	if res.Units+res.Pending != 6 || res.Pending == 0 || res.Units < 2 {
+		t.Fatalf("units %d pending %d", res.Units, res.Pending)
+	}
+}
+
+// cancelAfter cancels a context after n bucket listings.
+type cancelAfter struct {
+	BucketReader
+	n      int
+	calls  *int
+	cancel context.CancelFunc
+}
+
+func (c cancelAfter) TaggedBuckets(ctx context.Context, account, region string) ([]plan.Bucket, error) {
+	if *c.calls++; *c.calls >= c.n {
+		c.cancel()
+	}
+	return c.BucketReader.TaggedBuckets(ctx, account, region)
+}
+
+func TestEnsureRegionsTouchesNoMember(t *testing.T) {
+	w := newWorld(t, admin, acctA)
+	w.put(acctA, euw1, "pii", on)
+	res := newReconciler(w).EnsureRegions(context.Background())
+	if len(res.Plan.Actions) != 4 || len(w.jobs) != 2 || w.status(acctA, euw1) != plan.StatusNone || w.calls["GetResources"] != 0 {
+		t.Fatalf("plan %v calls %v", kinds(res.Plan), w.calls)
+	}
+}

@@ -40,6 +40,10 @@ func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []tas
 
 // unit reconciles one pair under its lock.
 func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *collector) {
+	if ctx.Err() != nil {
+		c.pending()
+		return
+	}
 	unlock := r.locks.lock(t.Account + "/" + t.Region)
 	defer unlock()
 	c.unit()

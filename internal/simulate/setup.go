@@ -9,8 +9,8 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
 
-// setup builds the organization and the initial state directly: no events.
-func setup(sb *sandbox.Sandbox, s *scenario.Scenario) error {
+// Setup builds the organization and the initial state directly: no events.
+func Setup(sb *sandbox.Sandbox, s *scenario.Scenario) error {
 	org := s.Organization
 	sb.SetOrganization("o-"+org.ManagementAccount[:10], org.ManagementAccount)
 	sb.AddAccount(sandbox.Account{ID: org.ManagementAccount, Email: "management@example.com", Name: "management"})

@@ -54,7 +54,7 @@ type runner struct {
 // Run runs the scenario and returns the final state.
 func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, error) {
 	sb := sandbox.New(sandbox.Options{PageSize: opts.PageSize, Seed: 1})
-	if err := setup(sb, s); err != nil {
+	if err := Setup(sb, s); err != nil {
 		return nil, err
 	}
 	srv, err := sb.Start("127.0.0.1:0")
