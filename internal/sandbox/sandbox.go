@@ -9,6 +9,11 @@
 // (CreateBucket, DeleteBucket, PutBucketTagging, DeleteBucketTagging) queue the EventBridge events
 // CloudTrail would deliver; TakeEvents drains them. Faults (errors, latency) can be injected per
 // operation, and every call is counted.
+//
+// Simplifications, on purpose: signatures and session tokens are not verified, issued
+// credentials do not expire, IAM policies (trust and permission) are not modelled (any caller may
+// assume an existing role; only bucket ownership limits S3 calls), and S3 accepts calls for a
+// bucket signed for any Region. State is consistent immediately.
 package sandbox
 
 import (

@@ -70,6 +70,7 @@ func (s *Sandbox) getResources(c *call) *apiError {
 		}
 		return matchesAll(b.Tags, in.TagFilters)
 	})
+	// AWS documents no default for ResourcesPerPage; the sandbox uses the maximum, 100.
 	page, next, err := paginate(bs, func(b bucketState) string { return b.Name }, in.PaginationToken, s.pageSize(in.ResourcesPerPage, 100))
 	if err != nil {
 		return newAPIError("InvalidParameterException", http.StatusBadRequest, "The pagination token is not valid.")
