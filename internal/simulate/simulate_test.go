@@ -39,7 +39,7 @@ initial:
     - {account: "333333333333", region: eu-west-1, name: a-pii}
     - {account: "444444444444", region: eu-west-1, name: b-logs, tags: {macie: "true"}}
     - {account: "555555555555", region: eu-west-1, name: p-keep, tags: {macie: "true"}}
-    - {account: "666666666666", region: eu-west-1, name: x-secret}
+    - {account: "666666666666", region: eu-west-1, name: x-secret, sizeGB: 2}
     - {account: "222222222222", region: eu-west-1, name: admin-own, tags: {macie: "true"}}
   members:
     - {account: "444444444444", region: eu-west-1, status: Enabled}
@@ -55,6 +55,7 @@ const changes = `  - putTags: {account: "333333333333", bucket: a-pii, tags: {ma
   - putTags: {account: "666666666666", bucket: x-secret, tags: {macie: "true"}}
   - createBucket: {account: "333333333333", region: us-east-1, bucket: a-us-data, tags: {macie: "true"}}
   - deleteBucket: {account: "333333333333", bucket: a-us-data}
+  - deleteBucket: {account: "666666666666", bucket: x-secret}
 `
 
 func status(o *Output) map[string]string {
@@ -76,6 +77,11 @@ func TestEventsDeliveredAfterEachStep(t *testing.T) {
 	out := run(t, "each.yaml", org+changes)
 	if got := status(out); !reflect.DeepEqual(got, wantStatus) {
 		t.Fatalf("members %v", got)
+	}
+	for _, e := range out.Timeline {
+		if e.Error != "" {
+			t.Fatalf("step %d: the team's call failed: %s", e.Step, e.Error)
+		}
 	}
 	// The protected account stays enabled, but its untagged bucket is not scanned.
 	scope := []ScopeEntry{{"222222222222", "eu-west-1", "admin-own"}, {"333333333333", "eu-west-1", "a-pii"}}
