@@ -42,6 +42,8 @@ type Reconciler struct {
 	StaleWindow time.Duration
 	Now         func() time.Time
 	Logger      *slog.Logger
+	// Progress, when set, is told how many pairs of a run are finished out of how many.
+	Progress func(done, total int)
 
 	locks keyedMutex
 }

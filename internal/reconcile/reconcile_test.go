@@ -334,3 +334,14 @@ func TestEnsureRegionsTouchesNoMember(t *testing.T) {
 		t.Fatalf("plan %v calls %v", kinds(res.Plan), w.calls)
 	}
 }
+
+func TestProgressCountsEveryPair(t *testing.T) {
+	w := newWorld(t, admin, acctA, acctB)
+	r := newReconciler(w)
+	var last, total int
+	r.Progress = func(done, n int) { last, total = done, n }
+	r.Full(context.Background())
+	if last != 4 || total != 4 {
+		t.Fatalf("progress %d/%d", last, total)
+	}
+}

@@ -32,8 +32,16 @@ func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []tas
 	for _, region := range regionsFirst {
 		r.region(ctx, region, regions, c)
 	}
+	var mu sync.Mutex
+	done := 0
 	forEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
 		r.unit(ctx, t, regions, c)
+		if r.Progress != nil {
+			mu.Lock()
+			done++
+			r.Progress(done, len(tasks))
+			mu.Unlock()
+		}
 	})
 	return c.result()
 }
