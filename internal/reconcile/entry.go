@@ -115,10 +115,17 @@ func (r *Reconciler) EnsureRegions(ctx context.Context) Result {
 // pairs not yet started are counted as Pending and left to the next sweep.
 func (r *Reconciler) Full(ctx context.Context) Result {
 	c := &collector{}
+	regions, tasks := r.sweep(ctx, c)
+	return r.run(ctx, regions, tasks, c)
+}
+
+// sweep lists the Regions whose members could be listed and the pairs a full reconcile looks at;
+// what could not be listed is recorded in c.
+func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task) {
 	accounts, err := r.Directory.Accounts(ctx)
 	if err != nil {
 		r.fail(ctx, c, Unit{}, fmt.Errorf("listing the organization's accounts: %w", err))
-		return c.result()
+		return nil, nil
 	}
 	var tasks []task
 	var regions []string
@@ -131,7 +138,7 @@ func (r *Reconciler) Full(ctx context.Context) Result {
 		regions = append(regions, region)
 		tasks = append(tasks, r.sweepTasks(region, accounts, statuses)...)
 	}
-	return r.run(ctx, regions, tasks, c)
+	return regions, tasks
 }
 
 // sweepTasks lists the pairs of one Region that a full reconcile looks at.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -343,5 +344,24 @@ func TestProgressCountsEveryPair(t *testing.T) {
 	r.Full(context.Background())
 	if last != 4 || total != 4 {
 		t.Fatalf("progress %d/%d", last, total)
+	}
+}
+
+func TestObserveIsTheFullPlanWithoutChanges(t *testing.T) {
+	w := newWorld(t, admin, acctA, acctB, prot, excl)
+	w.put(acctA, euw1, "pii", on)
+	w.members[use1+"/"+acctB] = plan.StatusEnabled
+	r := newReconciler(w)
+	snap := r.Observe(context.Background())
+	if len(snap.Members) != 6 || len(snap.Regions) != 2 || len(snap.Failures) != 0 {
+		t.Fatalf("snapshot %+v", snap)
+	}
+	if w.calls["CreateMember"]+w.calls["UpdateMemberSession"]+w.calls["CreateClassificationJob"] != 0 {
+		t.Fatalf("observe changed something: %v", w.calls)
+	}
+	r.Applier = nil
+	want := r.Full(context.Background()).Plan
+	if got := plan.Build(r.Rules, snap.Members, snap.Regions); !reflect.DeepEqual(got, want) {
+		t.Fatalf("observe+build\n%v\nfull\n%v", got, want)
 	}
 }
