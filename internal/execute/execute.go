@@ -198,7 +198,7 @@ func (e *Executor) log(ctx context.Context, r Result) {
 	}
 	e.Logger.LogAttrs(ctx, level, "action",
 		slog.String("account", r.Action.Account), slog.String("region", r.Action.Region),
-		slog.String("action", string(r.Action.Kind)), slog.Bool("dry_run", e.DryRun),
+		slog.String("bucket", r.Action.Bucket), slog.String("action", string(r.Action.Kind)), slog.Bool("dry_run", e.DryRun),
 		slog.String("outcome", string(r.Outcome)), slog.String("reason", r.Action.Reason),
 		slog.String("detail", r.Detail))
 }

@@ -78,7 +78,7 @@ func TestDryRunCallsNothing(t *testing.T) {
 	if err := json.Unmarshal([]byte(line), &entry); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"account", "region", "action", "dry_run"} {
+	for _, k := range []string{"account", "region", "bucket", "action", "dry_run"} {
 		if _, ok := entry[k]; !ok {
 			t.Fatalf("log line lacks %s: %s", k, line)
 		}

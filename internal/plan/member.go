@@ -41,10 +41,10 @@ func MemberActions(r Rules, m Member) ([]Action, []Warning) {
 	act := Action{Region: m.Region, Account: m.Account}
 	switch {
 	case inScope != "" && notMember(m.Status):
-		act.Kind, act.Email = CreateMember, m.Email
+		act.Kind, act.Email, act.Bucket = CreateMember, m.Email, inScope
 		act.Reason = fmt.Sprintf("bucket %s is tagged %s and the account is not a member", inScope, r.Policy)
 	case inScope != "" && m.Status == StatusPaused:
-		act.Kind = ResumeMember
+		act.Kind, act.Bucket = ResumeMember, inScope
 		act.Reason = fmt.Sprintf("bucket %s is tagged %s and the member is paused", inScope, r.Policy)
 	case inScope == "" && m.Status == StatusEnabled && r.Protected[m.Account]:
 		return nil, append(warns, Warning{Account: m.Account, Region: m.Region,

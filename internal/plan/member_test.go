@@ -91,7 +91,7 @@ func checkRow(t *testing.T, m Member, expect Kind, acts []Action, warns []Warnin
 func TestCreateMemberCarriesEmailAndReason(t *testing.T) {
 	acts, _ := MemberActions(rules(), Member{Account: workload, Region: "eu-west-1", Email: "a@example.com", Status: StatusNone, Buckets: tagged})
 	a := acts[0]
-	if a.Email != "a@example.com" || !strings.Contains(a.Reason, "bucket a") || !strings.Contains(a.Reason, "macie=true") {
+	if a.Email != "a@example.com" || a.Bucket != "a" || !strings.Contains(a.Reason, "bucket a") || !strings.Contains(a.Reason, "macie=true") {
 		t.Fatalf("action = %+v", a)
 	}
 }

@@ -47,6 +47,8 @@ type Action struct {
 	Kind    Kind   `json:"kind"`
 	Region  string `json:"region"`
 	Account string `json:"account,omitempty"`
+	// Bucket is the bucket in scope that calls for CreateMember or ResumeMember.
+	Bucket string `json:"bucket,omitempty"`
 	// Email is the account's email, which CreateMember needs.
 	Email string `json:"email,omitempty"`
 	// Job is the definition to create (CreateJob).

@@ -95,10 +95,7 @@ func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {
 }
 
 func (r *Reconciler) skip(ctx context.Context, c *collector, t *task, why string) {
-	bucket := ""
-	if len(t.changes) > 0 {
-		bucket = t.changes[0].Bucket
-	}
+	bucket := firstBucket(t.changes)
 	r.log().LogAttrs(ctx, slog.LevelWarn, "skipped", slog.String("account", t.Account),
 		slog.String("region", t.Region), slog.String("bucket", bucket), slog.String("reason", why))
 	c.warn(plan.Warning{Account: t.Account, Region: t.Region, Bucket: bucket, Message: why})

@@ -61,12 +61,24 @@ func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *c
 		return
 	}
 	acts, warns := plan.MemberActions(r.Rules, m)
+	if len(acts) == 0 {
+		r.log().LogAttrs(ctx, slog.LevelInfo, "no change", slog.String("account", t.Account),
+			slog.String("region", t.Region), slog.String("bucket", firstBucket(t.changes)),
+			slog.String("action", "none"), slog.String("status", m.Status))
+	}
 	if enrols(acts) {
 		r.region(ctx, t.Region, regions, c)
 	}
 	p := plan.Plan{Actions: acts, Warnings: warns}
 	rep := r.apply(ctx, p)
 	c.add(p, rep, failureOf(t.Unit, rep))
+}
+
+func firstBucket(changes []event.Change) string {
+	if len(changes) == 0 {
+		return ""
+	}
+	return changes[0].Bucket
 }
 
 func enrols(acts []plan.Action) bool {
