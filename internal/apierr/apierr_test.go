@@ -12,7 +12,9 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-func api(code string) error { return &smithy.GenericAPIError{Code: code, Message: "Throttling in the text must not matter"} }
+func api(code string) error {
+	return &smithy.GenericAPIError{Code: code, Message: "Throttling in the text must not matter"}
+}
 
 // status is an error carrying only an HTTP status, as the SDK reports an unmodelled answer.
 func status(code int) error {
