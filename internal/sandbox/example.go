@@ -19,8 +19,9 @@ const (
 var ExampleRegions = []string{"eu-west-1", "us-east-1"}
 
 // LoadExample sets up a small organization: a management account, a Macie administrator
-// account and two workload accounts with buckets in eu-west-1 and us-east-1, some tagged
-// macie=true, some with near-miss tags, some untagged. Buckets holding objects cannot be
+// account (designated in every example Region, as the management stack does) and two workload
+// accounts with buckets in eu-west-1 and us-east-1, some tagged macie=true, some with near-miss
+// tags, some untagged. Buckets holding objects cannot be
 // deleted (BucketNotEmpty), as on AWS; the *-scratch buckets are empty.
 func (s *Sandbox) LoadExample() error {
 	s.SetOrganization(ExampleOrganization, ExampleManagement)
@@ -33,6 +34,9 @@ func (s *Sandbox) LoadExample() error {
 		s.AddAccount(a)
 	}
 	s.AddRole(ExampleManagement, ExampleOrgReadRole)
+	for _, region := range ExampleRegions {
+		s.Macie().SetAdmin(region, ExampleAdmin)
+	}
 	s.AddRole(ExampleWorkloadA, ExampleReadRole)
 	s.AddRole(ExampleWorkloadB, ExampleReadRole)
 	const gib = 1 << 30

@@ -28,6 +28,11 @@ func TestLoadExample(t *testing.T) {
 	if got := sb.Roles(ExampleWorkloadA); !slices.Equal(got, []string{ExampleReadRole}) {
 		t.Fatalf("roles %v", got)
 	}
+	for _, region := range ExampleRegions {
+		if got := sb.Macie().Admin(region); got != ExampleAdmin {
+			t.Fatalf("administrator in %s: %q", region, got)
+		}
+	}
 	if email, ok := sb.OrgAccount(ExampleWorkloadB); !ok || email != "team-b@example.com" || sb.Management() != ExampleManagement {
 		t.Fatalf("org account %q %v", email, ok)
 	}
