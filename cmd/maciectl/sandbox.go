@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/scenario"
+	"github.com/macieselfservice/macie-selfservice/internal/simulate"
 )
 
 // defaultSandboxAddr is where `maciectl sandbox serve` listens unless told otherwise.
@@ -21,6 +23,9 @@ type sandboxServeOptions struct {
 	IO       streams
 	Addr     string
 	PageSize int
+	// Scenario, when set, is a scenario file whose organization and initial state are served
+	// instead of the example organization.
+	Scenario string
 }
 
 // newSandboxCmd builds `maciectl sandbox` and its subcommands.
@@ -47,7 +52,9 @@ AWS SDKs work against it unchanged.
 The access key id chooses the account: a 12-digit key acts as the root of that account (any
 secret works); keys returned by sts assume-role act as the role. The example organization has
 a management account, a Macie administrator account and two workload accounts with buckets in
-eu-west-1 and us-east-1. State lives in memory and is lost when the server stops.
+eu-west-1 and us-east-1, and its Macie administrator designated in both. --scenario serves the
+organization and initial state of a scenario file instead (its steps are not run; see
+'maciectl simulate'). State lives in memory and is lost when the server stops.
 
 It runs until interrupted (Ctrl-C).`,
 		Example: `  maciectl sandbox serve
@@ -56,7 +63,10 @@ It runs until interrupted (Ctrl-C).`,
   aws s3api put-bucket-tagging --bucket team-a-invoices --tagging 'TagSet=[{Key=macie,Value=true}]'
 
   # a different port, and pages of 2 items to exercise pagination
-  maciectl sandbox serve --addr 127.0.0.1:4599 --page-size 2`,
+  maciectl sandbox serve --addr 127.0.0.1:4599 --page-size 2
+
+  # the organization of a scenario, then plan against it as the Macie administrator
+  maciectl demo --print-scenario > demo.yaml && maciectl sandbox serve --scenario demo.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.validate(); err != nil {
@@ -70,6 +80,7 @@ It runs until interrupted (Ctrl-C).`,
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", defaultSandboxAddr, "loopback `host:port` to listen on (port 0 picks a free one)")
 	cmd.Flags().IntVar(&opts.PageSize, "page-size", 0, "cap every page of every list operation at `N` items (0 keeps AWS's page sizes)")
+	cmd.Flags().StringVar(&opts.Scenario, "scenario", "", "serve the organization and initial state of this scenario `FILE`")
 	return cmd
 }
 
@@ -90,17 +101,18 @@ func (o *sandboxServeOptions) validate() error {
 	return nil
 }
 
-// sandboxServeRun serves the example organization until ctx is done.
+// sandboxServeRun serves the example organization, or a scenario's, until ctx is done.
 func sandboxServeRun(ctx context.Context, opts *sandboxServeOptions) error {
 	sb := sandbox.New(sandbox.Options{PageSize: opts.PageSize})
-	if err := sb.LoadExample(); err != nil {
+	org, err := loadSandbox(sb, opts.Scenario)
+	if err != nil {
 		return err
 	}
 	srv, err := sb.Start(opts.Addr)
 	if err != nil {
 		return err
 	}
-	if err := printSandboxBanner(opts.IO.Out, sb, srv.URL()); err != nil {
+	if err := printSandboxBanner(opts.IO.Out, sb, srv.URL(), org); err != nil {
 		return errors.Join(err, srv.Close())
 	}
 	<-ctx.Done()
@@ -108,19 +120,38 @@ func sandboxServeRun(ctx context.Context, opts *sandboxServeOptions) error {
 	return srv.Close()
 }
 
+// servedOrg says what a sandbox serves.
+type servedOrg struct {
+	admin   string
+	regions []string
+}
+
+// loadSandbox loads the example organization, or the organization and initial state of a
+// scenario file; a malformed scenario is an error with exit status 2.
+func loadSandbox(sb *sandbox.Sandbox, file string) (servedOrg, error) {
+	if file == "" {
+		return servedOrg{sandbox.ExampleAdmin, sandbox.ExampleRegions}, sb.LoadExample()
+	}
+	s, err := scenario.Load(file)
+	if err != nil {
+		return servedOrg{}, withExit(2, err)
+	}
+	return servedOrg{s.Organization.AdminAccount, s.Organization.Regions}, simulate.Setup(sb, s)
+}
+
 // printSandboxBanner prints the endpoint and, per account, the environment to use it.
-func printSandboxBanner(w io.Writer, sb *sandbox.Sandbox, url string) error {
+func printSandboxBanner(w io.Writer, sb *sandbox.Sandbox, url string, org servedOrg) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Sandbox listening on %s\n", url)
-	fmt.Fprintf(&b, "Organization %s, management account %s, Regions %s.\n\n",
-		sandbox.ExampleOrganization, sb.Management(), strings.Join(sandbox.ExampleRegions, ", "))
+	fmt.Fprintf(&b, "Management account %s, Macie administrator %s, Regions %s.\n\n",
+		sb.Management(), org.admin, strings.Join(org.regions, ", "))
 	for _, a := range sb.Accounts() {
 		fmt.Fprintf(&b, "# %s (%s)", a.Name, a.ID)
 		if roles := sb.Roles(a.ID); len(roles) > 0 {
 			fmt.Fprintf(&b, ", roles: %s", strings.Join(roles, ", "))
 		}
 		fmt.Fprintf(&b, "\nexport AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=%s\n",
-			url, a.ID, sandbox.ExampleRegions[0])
+			url, a.ID, org.regions[0])
 	}
 	b.WriteString("\nSDK clients: set BaseEndpoint to the URL and, for S3, UsePathStyle. Ctrl-C stops the sandbox.\n")
 	_, err := io.WriteString(w, b.String())

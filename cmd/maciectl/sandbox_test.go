@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
 
 func TestSandboxServeFlags(t *testing.T) {
@@ -67,13 +70,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestSandboxServeRunsUntilCancelled(t *testing.T) {
+// serveInBackground runs `sandbox serve` until the returned cancel is called, and returns the
+// endpoint it printed.
+func serveInBackground(t *testing.T, opts *sandboxServeOptions) (string, *syncBuffer, func() error) {
+	t.Helper()
 	out := &syncBuffer{}
+	opts.IO = streams{Out: out, ErrOut: &syncBuffer{}}
+	opts.Addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- sandboxServeRun(ctx, &sandboxServeOptions{IO: streams{Out: out, ErrOut: &syncBuffer{}}, Addr: "127.0.0.1:0"})
-	}()
+	go func() { done <- sandboxServeRun(ctx, opts) }()
 	url := regexp.MustCompile(`listening on (http://\S+)`)
 	var m []string
 	for deadline := time.Now().Add(5 * time.Second); m == nil && time.Now().Before(deadline); {
@@ -84,25 +90,65 @@ func TestSandboxServeRunsUntilCancelled(t *testing.T) {
 		cancel()
 		t.Fatalf("no endpoint printed: %q", out.String())
 	}
+	stop := func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(5 * time.Second):
+			return errors.New("serve did not stop after its context was cancelled")
+		}
+	}
+	return m[1], out, stop
+}
+
+func TestSandboxServeScenario(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.yaml")
+	if err := os.WriteFile(path, scenario.DemoYAML(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, out, stop := serveInBackground(t, &sandboxServeOptions{Scenario: path})
+	defer func() { _ = stop() }()
+	if !strings.Contains(out.String(), "Macie administrator 222222222222, Regions eu-west-1, us-east-1") {
+		t.Fatalf("banner:\n%s", out.String())
+	}
+	client := s3.NewFromConfig(sandbox.ClientConfig(url, "333333333333", "x", "", "eu-west-1"),
+		func(o *s3.Options) { o.UsePathStyle = true })
+	list, err := client.ListBuckets(context.Background(), &s3.ListBucketsInput{})
+	if err != nil || len(list.Buckets) != 2 || aws.ToString(list.Buckets[0].Name) != "payments-card-exports" {
+		t.Fatalf("buckets of the scenario: %+v, %v", list, err)
+	}
+}
+
+func TestSandboxServeRejectsABadScenario(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(path, []byte("organization: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := sandboxServeRun(context.Background(), &sandboxServeOptions{IO: streams{Out: &out}, Addr: "127.0.0.1:0", Scenario: path})
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "bad.yaml:") || out.Len() != 0 {
+		t.Fatalf("err %v out %q", err, out.String())
+	}
+}
+
+func TestSandboxServeRunsUntilCancelled(t *testing.T) {
+	url, out, stop := serveInBackground(t, &sandboxServeOptions{})
+	ctx := context.Background()
 	banner := out.String()
-	for _, want := range []string{"AWS_ACCESS_KEY_ID=333333333333", "AWS_ENDPOINT_URL=" + m[1], "MacieSelfServiceRead", "MacieSelfServiceOrgRead"} {
+	for _, want := range []string{"AWS_ACCESS_KEY_ID=333333333333", "AWS_ENDPOINT_URL=" + url, "MacieSelfServiceRead", "MacieSelfServiceOrgRead"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
 	}
-	client := s3.NewFromConfig(sandbox.ClientConfig(m[1], "333333333333", "x", "", "eu-west-1"),
+	client := s3.NewFromConfig(sandbox.ClientConfig(url, "333333333333", "x", "", "eu-west-1"),
 		func(o *s3.Options) { o.UsePathStyle = true })
 	list, err := client.ListBuckets(ctx, &s3.ListBucketsInput{})
 	if err != nil || len(list.Buckets) == 0 || aws.ToString(list.Buckets[0].Name) != "team-a-customer-exports" {
 		t.Errorf("listing the example buckets: %+v, %v", list, err)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v after interrupt", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("serve did not stop after its context was cancelled")
+	if err := stop(); err != nil {
+		t.Fatalf("serve returned %v after interrupt", err)
 	}
 }
