@@ -1,0 +1,65 @@
+// Command lambda is the Lambda function's bootstrap (runtime provided.al2023): it reads the
+// configuration once at start, wires the engine and serves invocations with lambdafn.Handler.
+//
+// Configuration comes from environment variables: FUNCTION_MODE (administrator, the default, or
+// management) and, in the administrator mode, those of config.FromEnv (MACIE_ADMIN_ACCOUNT_ID,
+// MANAGED_REGIONS, TAG_KEY, TAG_VALUE, PROTECTED_ACCOUNTS, EXCLUDED_ACCOUNTS, READ_ROLE_NAME,
+// ORG_READ_ROLE_ARN, SAMPLING_PERCENTAGE, DRY_RUN, CONCURRENCY). An invalid configuration is
+// logged once; the function then fails every invocation with it and answers CloudFormation
+// FAILED, rather than crashing at start, so that stacks never wait for an answer.
+//
+// AWS access uses the SDK's default chain (the function's role), AWS_REGION and AWS_MAX_ATTEMPTS.
+// AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_<SERVICE>) redirects every client to another endpoint,
+// such as the local sandbox; S3 then addresses buckets by path, as it does with any custom
+// endpoint (see awsapi.Clients.S3), so no other setting is needed.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
+	"github.com/macieselfservice/macie-selfservice/internal/engine"
+	"github.com/macieselfservice/macie-selfservice/internal/lambdafn"
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	h := newHandler(context.Background(), logger, os.Getenv)
+	lambda.StartHandlerFunc(h.Handle)
+}
+
+// newHandler wires the handler from the environment; a configuration error is kept in InitErr.
+func newHandler(ctx context.Context, logger *slog.Logger, getenv func(string) string) *lambdafn.Handler {
+	h := &lambdafn.Handler{Logger: logger, Metrics: lambdafn.NewMetrics(os.Stdout)}
+	settings, err := lambdafn.LoadSettings(getenv)
+	if err == nil {
+		err = wire(ctx, h, settings, logger)
+	}
+	if err != nil {
+		logger.Error("invalid configuration", slog.String("error", err.Error()))
+		h.InitErr = err
+		return h
+	}
+	logger.Info("configured", slog.String("mode", settings.Mode), slog.Any("regions", settings.Config.Regions),
+		slog.String("admin_account", settings.Config.AdminAccount), slog.Bool("dry_run", settings.Config.DryRun))
+	return h
+}
+
+func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger *slog.Logger) error {
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return err
+	}
+	clients := awsapi.NewClients(awsCfg, awsapi.ClientOptions{})
+	h.OrgAdmin = func(region string) lambdafn.OrgAdminAPI { return clients.Macie(region) }
+	if s.Mode == lambdafn.ModeAdministrator {
+		h.Engine = engine.New(awsCfg, s.Config, engine.Options{Logger: logger})
+		h.DryRun = s.Config.DryRun
+	}
+	return nil
+}

@@ -1,0 +1,247 @@
+package lambdafn
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
+	"github.com/macieselfservice/macie-selfservice/internal/config"
+	"github.com/macieselfservice/macie-selfservice/internal/engine"
+	"github.com/macieselfservice/macie-selfservice/internal/execute"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
+)
+
+// The example organization of the sandbox.
+const (
+	mgmt   = sandbox.ExampleManagement
+	admin  = sandbox.ExampleAdmin
+	teamA  = sandbox.ExampleWorkloadA
+	teamB  = sandbox.ExampleWorkloadB
+	euWest = "eu-west-1"
+	usEast = "us-east-1"
+)
+
+// lockedBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// lines returns every JSON line written so far, decoded.
+func (b *lockedBuffer) lines(t *testing.T) []map[string]any {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for line := range strings.Lines(b.buf.String()) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("output line is not JSON: %q: %v", line, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// fixture is the example organization in a sandbox on loopback, and a handler whose engine
+// works in it as the Macie administrator.
+type fixture struct {
+	t   *testing.T
+	sb  *sandbox.Sandbox
+	srv *sandbox.Server
+	h   *Handler
+	out *lockedBuffer
+}
+
+// testConfig is the engine configuration for the example organization.
+func testConfig() config.Config {
+	return config.Config{
+		AdminAccount: admin, Regions: []string{euWest, usEast},
+		Policy:   tagpolicy.Policy{Key: tagpolicy.DefaultKey, Value: tagpolicy.DefaultValue},
+		ReadRole: sandbox.ExampleReadRole, OrgRoleARN: "arn:aws:iam::" + mgmt + ":role/" + sandbox.ExampleOrgReadRole,
+		SamplingPercentage: config.DefaultSampling, Concurrency: 4,
+	}
+}
+
+// newFixture starts the sandbox with the administrator designated in the given Regions.
+func newFixture(t *testing.T, cfg config.Config, designated ...string) *fixture {
+	t.Helper()
+	sb := sandbox.New(sandbox.Options{Seed: 7})
+	if err := sb.LoadExample(); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range designated {
+		sb.Macie().SetAdmin(r, admin)
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	out := &lockedBuffer{}
+	logger := slog.New(slog.NewJSONHandler(out, nil))
+	ctx := context.Background()
+	eng := engine.New(srv.Config(ctx, cfg.AdminAccount, euWest), cfg, engine.Options{Endpoint: srv.URL(),
+		MaxAttempts: 1, Logger: logger, Retry: execute.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}})
+	mgmtClients := awsapi.NewClients(srv.Config(ctx, mgmt, euWest), awsapi.ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
+	h := &Handler{Engine: eng, Logger: logger, Metrics: NewMetrics(out), DryRun: cfg.DryRun,
+		OrgAdmin: func(region string) OrgAdminAPI { return mgmtClients.Macie(region) }}
+	return &fixture{t: t, sb: sb, srv: srv, h: h, out: out}
+}
+
+// tag replaces a bucket's tags through S3 as its owner and returns the EventBridge event the
+// sandbox recorded for it.
+func (f *fixture) tag(owner, region, bucket string, tags map[string]string) json.RawMessage {
+	f.t.Helper()
+	client := s3.NewFromConfig(f.srv.Config(context.Background(), owner, region), func(o *s3.Options) { o.UsePathStyle = true })
+	var set []s3types.Tag
+	for _, k := range slicesSorted(tags) {
+		set = append(set, s3types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	_, err := client.PutBucketTagging(context.Background(), &s3.PutBucketTaggingInput{
+		Bucket: aws.String(bucket), Tagging: &s3types.Tagging{TagSet: set}})
+	if err != nil {
+		f.t.Fatalf("tagging %s: %v", bucket, err)
+	}
+	evs := f.sb.TakeEvents()
+	if len(evs) != 1 {
+		f.t.Fatalf("tagging %s recorded %d events, want 1", bucket, len(evs))
+	}
+	return evs[0]
+}
+
+func slicesSorted(m map[string]string) []string { return sortedKeys(m) }
+
+// message is one SQS message of a test batch.
+type message struct {
+	id   string
+	body string
+}
+
+// batch builds an SQS event as Lambda delivers it.
+func batch(msgs ...message) json.RawMessage {
+	type record struct {
+		MessageID      string            `json:"messageId"`
+		ReceiptHandle  string            `json:"receiptHandle"`
+		Body           string            `json:"body"`
+		Attributes     map[string]string `json:"attributes"`
+		EventSource    string            `json:"eventSource"`
+		EventSourceARN string            `json:"eventSourceARN"`
+		AWSRegion      string            `json:"awsRegion"`
+	}
+	var recs []record
+	for _, m := range msgs {
+		recs = append(recs, record{MessageID: m.id, ReceiptHandle: "rh-" + m.id, Body: m.body,
+			Attributes: map[string]string{"ApproximateReceiveCount": "1"}, EventSource: "aws:sqs",
+			EventSourceARN: "arn:aws:sqs:eu-west-1:" + admin + ":macie-selfservice-events", AWSRegion: euWest})
+	}
+	data, _ := json.Marshal(map[string]any{"Records": recs})
+	return data
+}
+
+// memberStatus returns an account's relationship status under the administrator, or "".
+func (f *fixture) memberStatus(account, region string) string {
+	for _, m := range f.sb.Macie().Members(admin, region) {
+		if m.Account == account {
+			return m.Status
+		}
+	}
+	return ""
+}
+
+// metricLines returns the EMF lines written so far.
+func (f *fixture) metricLines() []map[string]any {
+	var out []map[string]any
+	for _, l := range f.out.lines(f.t) {
+		if _, ok := l["_aws"]; ok {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// metric returns the value of a metric in the EMF line with the given dimension value.
+func (f *fixture) metric(dim, value, name string) (float64, bool) {
+	for _, l := range f.metricLines() {
+		if l[dim] == value {
+			v, ok := l[name].(float64)
+			return v, ok
+		}
+	}
+	return 0, false
+}
+
+// cfnServer plays the pre-signed ResponseURL: it records every PUT body.
+type cfnServer struct {
+	*httptest.Server
+	mu     sync.Mutex
+	bodies []CFNResponse
+	raw    []map[string]any
+	status int
+}
+
+func newCFNServer(t *testing.T) *cfnServer {
+	s := &cfnServer{status: http.StatusOK}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if r.Method != http.MethodPut || r.Header.Get("Content-Type") != "" {
+			t.Errorf("response sent as %s with Content-Type %q, want a PUT without", r.Method, r.Header.Get("Content-Type"))
+		}
+		var resp CFNResponse
+		var raw map[string]any
+		if err := json.Unmarshal(data, &resp); err != nil || json.Unmarshal(data, &raw) != nil {
+			t.Errorf("response body is not JSON: %s", data)
+		}
+		s.bodies, s.raw = append(s.bodies, resp), append(s.raw, raw)
+		w.WriteHeader(s.status)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *cfnServer) responses() []CFNResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]CFNResponse(nil), s.bodies...)
+}
+
+// cfnRequest builds a custom resource request.
+func (s *cfnServer) request(requestType, physicalID string, props map[string]any) json.RawMessage {
+	props = maps.Clone(props)
+	props["ServiceToken"] = "arn:aws:lambda:eu-west-1:" + admin + ":function:macie-selfservice"
+	ev := map[string]any{
+		"RequestType": requestType, "RequestId": "req-" + strings.ToLower(requestType),
+		"ResponseURL":       s.URL + "/cloudformation-custom-resource-response?X-Amz-Signature=x",
+		"ResourceType":      "Custom::MacieSelfService", "LogicalResourceId": "MacieSetup",
+		"StackId":           "arn:aws:cloudformation:eu-west-1:" + admin + ":stack/macie/1234",
+		"ResourceProperties": props,
+	}
+	if physicalID != "" {
+		ev["PhysicalResourceId"] = physicalID
+	}
+	data, _ := json.Marshal(ev)
+	return data
+}

@@ -1,0 +1,106 @@
+package lambdafn
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"slices"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/macieselfservice/macie-selfservice/internal/event"
+)
+
+// sqsRecord is the part of an SQS record the handler reads. Body is a pointer so that a missing
+// body is told apart from an empty one.
+type sqsRecord struct {
+	MessageID string  `json:"messageId"`
+	Body      *string `json:"body"`
+}
+
+// sqsBatch reconciles every change of a batch at once and hands back for a retry exactly the
+// messages whose reconcile failed in a way a retry can fix. When the deadline stops the run
+// early, every message that asked for a reconcile is handed back: reconciling is idempotent, and
+// the pairs not reached must not be lost.
+func (h *Handler) sqsBatch(ctx context.Context, payload json.RawMessage) (events.SQSEventResponse, error) {
+	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
+	eng, err := h.engine()
+	if err != nil {
+		h.log().ErrorContext(ctx, "SQS batch refused", slog.String("error", err.Error()))
+		return resp, err
+	}
+	changes := h.decodeBatch(ctx, payload)
+	work, cancel := h.workContext(ctx)
+	defer cancel()
+	res := eng.Changes(work, changes)
+	retry := res.RetryMessages(changes)
+	deadline := work.Err() != nil
+	if deadline {
+		retry = relevantMessages(changes)
+	}
+	for _, id := range retry {
+		resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
+	}
+	s := summarize(TriggerSQS, res, h.DryRun)
+	s.Events, s.DeadlineReached, s.RetryMessages = len(changes), deadline, retry
+	for _, c := range changes {
+		if !c.Relevant() {
+			s.Ignored++
+		}
+	}
+	h.report(ctx, s)
+	return resp, nil
+}
+
+// decodeBatch decodes every message of a batch on its own and logs what each asks for.
+func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) []event.Change {
+	var batch struct {
+		Records []json.RawMessage `json:"Records"`
+	}
+	if err := json.Unmarshal(payload, &batch); err != nil {
+		h.log().ErrorContext(ctx, "SQS batch unreadable", slog.String("error", err.Error()))
+		return nil
+	}
+	changes := make([]event.Change, 0, len(batch.Records))
+	for _, raw := range batch.Records {
+		c := decodeRecord(raw)
+		h.logChange(ctx, c)
+		changes = append(changes, c)
+	}
+	return changes
+}
+
+// decodeRecord decodes one SQS record; a record without a usable body is an ignored change.
+func decodeRecord(raw json.RawMessage) event.Change {
+	var r sqsRecord
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return event.Change{Kind: event.Ignored, Reason: "malformed SQS record: " + err.Error()}
+	}
+	if r.Body == nil {
+		return event.Change{Kind: event.Ignored, Reason: "SQS record has no body", MessageID: r.MessageID}
+	}
+	return event.DecodeMessage(r.MessageID, *r.Body)
+}
+
+// logChange logs the decision taken on one message: ignored (and not retried), or reconciled.
+func (h *Handler) logChange(ctx context.Context, c event.Change) {
+	if !c.Relevant() {
+		h.log().LogAttrs(ctx, slog.LevelWarn, "message ignored", slog.String("message_id", c.MessageID),
+			slog.String("reason", c.Reason), slog.Bool("retry", false))
+		return
+	}
+	h.log().LogAttrs(ctx, slog.LevelInfo, "event", slog.String("message_id", c.MessageID),
+		slog.String("account", c.Account), slog.String("region", c.Region), slog.String("bucket", c.Bucket),
+		slog.String("kind", string(c.Kind)), slog.String("event_id", c.EventID), slog.Bool("dry_run", h.DryRun))
+}
+
+// relevantMessages returns the ids of the messages that asked for a reconcile, once each.
+func relevantMessages(changes []event.Change) []string {
+	var ids []string
+	for _, c := range changes {
+		if c.Relevant() && c.MessageID != "" && !slices.Contains(ids, c.MessageID) {
+			ids = append(ids, c.MessageID)
+		}
+	}
+	return ids
+}
