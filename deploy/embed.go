@@ -1,0 +1,32 @@
+// Package deploy holds the CloudFormation templates of a deployment in an AWS Organization:
+//
+//   - cloudformation/management.yaml, in the management account: designates the delegated Macie
+//     administrator in every managed Region and lets the central function read the organization's
+//     accounts;
+//   - cloudformation/central.yaml, in the delegated Macie administrator account: the
+//     organization's event bus, the queue, the function, its schedule and its role;
+//   - cloudformation/workload.yaml, a service-managed StackSet for every workload account and
+//     managed Region: forwards the S3 events and creates the read-only role.
+//
+// The templates use the long form of intrinsic functions (Fn::Sub, Ref, Fn::GetAtt as maps), so
+// that any YAML parser reads them. The package's tests parse them into typed CloudFormation
+// resources, match their event patterns against CloudTrail samples and check that every role can
+// make exactly the calls the code makes.
+package deploy
+
+import "embed"
+
+// Template file names inside Templates.
+const (
+	Management = "cloudformation/management.yaml"
+	Central    = "cloudformation/central.yaml"
+	Workload   = "cloudformation/workload.yaml"
+)
+
+// Templates holds the three templates.
+//
+//go:embed cloudformation/*.yaml
+var Templates embed.FS
+
+// Names lists the templates in deployment order.
+var Names = []string{Management, Central, Workload}
