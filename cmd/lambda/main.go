@@ -16,6 +16,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 
@@ -53,7 +54,7 @@ func newHandler(ctx context.Context, logger *slog.Logger, getenv func(string) st
 func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger *slog.Logger) error {
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	clients := awsapi.NewClients(awsCfg, awsapi.ClientOptions{})
 	h.OrgAdmin = func(region string) lambdafn.OrgAdminAPI { return clients.Macie(region) }

@@ -34,6 +34,8 @@ const (
 	teamB  = sandbox.ExampleWorkloadB
 	euWest = "eu-west-1"
 	usEast = "us-east-1"
+	// euCentral is a Region where the example has no Macie administrator.
+	euCentral = "eu-central-1"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
@@ -81,18 +83,19 @@ func testConfig() config.Config {
 		Policy:   tagpolicy.Policy{Key: tagpolicy.DefaultKey, Value: tagpolicy.DefaultValue},
 		ReadRole: sandbox.ExampleReadRole, OrgRoleARN: "arn:aws:iam::" + mgmt + ":role/" + sandbox.ExampleOrgReadRole,
 		SamplingPercentage: config.DefaultSampling, Concurrency: 4,
+		// A service-managed StackSet never deploys to the management account, so it has no read
+		// role: a deployment excludes it.
+		ExcludedAccounts: []string{mgmt},
 	}
 }
 
-// newFixture starts the sandbox with the administrator designated in the given Regions.
-func newFixture(t *testing.T, cfg config.Config, designated ...string) *fixture {
+// newFixture starts the sandbox with the example organization, whose Macie administrator is
+// designated in both example Regions.
+func newFixture(t *testing.T, cfg config.Config) *fixture {
 	t.Helper()
 	sb := sandbox.New(sandbox.Options{Seed: 7})
 	if err := sb.LoadExample(); err != nil {
 		t.Fatal(err)
-	}
-	for _, r := range designated {
-		sb.Macie().SetAdmin(r, admin)
 	}
 	srv, err := sb.Start("127.0.0.1:0")
 	if err != nil {
@@ -234,9 +237,9 @@ func (s *cfnServer) request(requestType, physicalID string, props map[string]any
 	props["ServiceToken"] = "arn:aws:lambda:eu-west-1:" + admin + ":function:macie-selfservice"
 	ev := map[string]any{
 		"RequestType": requestType, "RequestId": "req-" + strings.ToLower(requestType),
-		"ResponseURL":       s.URL + "/cloudformation-custom-resource-response?X-Amz-Signature=x",
-		"ResourceType":      "Custom::MacieSelfService", "LogicalResourceId": "MacieSetup",
-		"StackId":           "arn:aws:cloudformation:eu-west-1:" + admin + ":stack/macie/1234",
+		"ResponseURL":  s.URL + "/cloudformation-custom-resource-response?X-Amz-Signature=x",
+		"ResourceType": "Custom::MacieSelfService", "LogicalResourceId": "MacieSetup",
+		"StackId":            "arn:aws:cloudformation:eu-west-1:" + admin + ":stack/macie/1234",
 		"ResourceProperties": props,
 	}
 	if physicalID != "" {

@@ -19,7 +19,7 @@ func failedIDs(resp any) []string {
 }
 
 func TestSQSBatchCoalescesAndIgnoresPoison(t *testing.T) {
-	f := newFixture(t, testConfig(), euWest, usEast)
+	f := newFixture(t, testConfig())
 	e1 := f.tag(teamA, euWest, "team-a-invoices", map[string]string{"macie": "true"})
 	e2 := f.tag(teamA, euWest, "team-a-scratch", map[string]string{"macie": "true", "owner": "a"})
 	e3 := f.tag(teamA, euWest, "team-a-invoices", map[string]string{"macie": "true", "cost": "1"})
@@ -62,7 +62,7 @@ func assertIgnoredLogged(t *testing.T, f *fixture, id string) {
 }
 
 func TestSQSThrottledMessageIsRetriedAlone(t *testing.T) {
-	f := newFixture(t, testConfig(), euWest, usEast)
+	f := newFixture(t, testConfig())
 	enrol := f.tag(teamA, euWest, "team-a-invoices", map[string]string{"macie": "true"})
 	nothing := f.tag(teamB, euWest, "team-b-scratch", map[string]string{"owner": "b"})
 	f.sb.SetFault("macie2:CreateMember", sandbox.Fault{Error: sandbox.FaultThrottle, Rate: 1})
@@ -93,7 +93,7 @@ func TestSQSThrottledMessageIsRetriedAlone(t *testing.T) {
 }
 
 func TestSQSDeadlineHandsBackEveryRelevantMessage(t *testing.T) {
-	f := newFixture(t, testConfig(), euWest, usEast)
+	f := newFixture(t, testConfig())
 	e := f.tag(teamA, euWest, "team-a-invoices", map[string]string{"macie": "true"})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // the deadline has passed already
