@@ -169,7 +169,7 @@ func (s *Sandbox) deleteBucket(c *call, name string) *apiError {
 		return &apiError{Code: "BucketNotEmpty", Status: http.StatusConflict, Bucket: name,
 			Message: "The bucket you tried to delete is not empty"}
 	}
-	s.world.deleteBucket(name)
+	s.world.deleteBucket(name, s.now())
 	s.recordEvent(c, "DeleteBucket", b.Bucket, map[string]any{})
 	s.writeS3(c, http.StatusNoContent, nil)
 	return nil
@@ -204,6 +204,11 @@ func (s *Sandbox) headBucket(c *call, name string) *apiError {
 // caller expects, x-amz-expected-bucket-owner), else NoSuchBucket or AccessDenied.
 func (s *Sandbox) ownedBucket(c *call, name string) (bucketState, *apiError) {
 	b, ok := s.world.bucket(name)
+	return s.checkOwner(c, name, b, ok)
+}
+
+// checkOwner applies ownedBucket's checks to a bucket already looked up (ok false: not found).
+func (s *Sandbox) checkOwner(c *call, name string, b bucketState, ok bool) (bucketState, *apiError) {
 	if !ok {
 		return b, &apiError{Code: "NoSuchBucket", Status: http.StatusNotFound, Message: "The specified bucket does not exist", Bucket: name}
 	}

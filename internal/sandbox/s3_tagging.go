@@ -9,8 +9,11 @@ import (
 	"strings"
 )
 
+// getBucketTagging answers from the bucket as tag reads see it, which lags behind writes when a
+// tag read lag is set (a recently deleted bucket is still found).
 func (s *Sandbox) getBucketTagging(c *call, name string) *apiError {
-	b, e := s.ownedBucket(c, name)
+	seen, ok := s.world.readBucket(name, s.now())
+	b, e := s.checkOwner(c, name, seen, ok)
 	if e != nil {
 		return e
 	}
@@ -46,7 +49,7 @@ func (s *Sandbox) putBucketTagging(c *call, name string) *apiError {
 	for _, t := range in.Tags {
 		tags[t.Key] = t.Value
 	}
-	if !s.world.setTags(name, tags) {
+	if !s.world.setTags(name, tags, s.now()) {
 		return &apiError{Code: "NoSuchBucket", Status: http.StatusNotFound, Message: "The specified bucket does not exist", Bucket: name}
 	}
 	s.recordEvent(c, "PutBucketTagging", b.Bucket, map[string]any{
@@ -62,7 +65,7 @@ func (s *Sandbox) deleteBucketTagging(c *call, name string) *apiError {
 	if e != nil {
 		return e
 	}
-	if !s.world.setTags(name, nil) {
+	if !s.world.setTags(name, nil, s.now()) {
 		return &apiError{Code: "NoSuchBucket", Status: http.StatusNotFound, Message: "The specified bucket does not exist", Bucket: name}
 	}
 	s.recordEvent(c, "DeleteBucketTagging", b.Bucket, map[string]any{"tagging": ""})

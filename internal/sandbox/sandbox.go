@@ -13,7 +13,8 @@
 // Simplifications, on purpose: signatures and session tokens are not verified, issued
 // credentials do not expire, IAM policies (trust and permission) are not modelled (any caller may
 // assume an existing role; only bucket ownership limits S3 calls), and S3 accepts calls for a
-// bucket signed for any Region. State is consistent immediately.
+// bucket signed for any Region. State is consistent immediately unless Options.TagReadLag (or
+// SetTagReadLag) makes tag reads lag behind writes, as eventually consistent reads do.
 package sandbox
 
 import (
@@ -33,8 +34,11 @@ type Options struct {
 	// Seed seeds the random numbers behind issued credentials, event ids and, for faults
 	// without their own seed, fault decisions. Runs with the same seed repeat.
 	Seed int64
-	// Now is the clock of events and creation dates. Nil means time.Now.
+	// Now is the clock of events, creation dates and the tag read lag. Nil means time.Now.
 	Now func() time.Time
+	// TagReadLag makes GetBucketTagging and tagging:GetResources answer from each bucket's
+	// state as it was that long ago (see SetTagReadLag). Zero: reads see every write at once.
+	TagReadLag time.Duration
 }
 
 // Sandbox is the state of a simulated set of AWS accounts and the handler serving it.
@@ -66,6 +70,7 @@ func New(opts Options) *Sandbox {
 		rng:   rand.New(rand.NewPCG(uint64(opts.Seed), 0x5a4d0b0c)),
 	}
 	s.macie = newMacieHook(s, opts.PageSize)
+	s.world.setLag(max(opts.TagReadLag, 0))
 	return s
 }
 
@@ -120,8 +125,9 @@ type Bucket struct {
 	Objects   int64
 }
 
-// PutBucket creates or replaces a bucket directly, as setup: it produces no event. It fails
-// when the name is invalid or owned by another account.
+// PutBucket creates or replaces a bucket directly, as setup: it produces no event, and tag
+// reads see it at once even with a tag read lag. It fails when the name is invalid or owned by
+// another account.
 func (s *Sandbox) PutBucket(b Bucket) error {
 	return s.world.putBucket(b, s.now())
 }

@@ -45,7 +45,7 @@ func (s *Sandbox) serveTagging(c *call, op string) {
 
 // getResources lists the caller's S3 buckets in the signing Region that are tagged or were
 // once tagged (those with an empty tag list, and only when no TagFilters are given), as AWS
-// documents. Filters AND together; the values of one filter OR together.
+// documents, as tag reads see them (lagging behind writes when a tag read lag is set). Filters AND together; the values of one filter OR together.
 func (s *Sandbox) getResources(c *call) *apiError {
 	var in getResourcesInput
 	if e := decodeJSON(c, &in); e != nil {
@@ -58,7 +58,7 @@ func (s *Sandbox) getResources(c *call) *apiError {
 	for _, a := range in.ResourceARNList {
 		arns[a] = true
 	}
-	bs := s.world.bucketsWhere(func(b *bucketState) bool {
+	bs := s.world.readBucketsWhere(s.now(), func(b *bucketState) bool {
 		if b.Account != c.who.Account || b.Region != c.region || !wantsBuckets(in.ResourceTypeFilters) {
 			return false
 		}

@@ -12,13 +12,16 @@ import (
 )
 
 // world holds all simulated AWS state behind one lock. Every read and write of state goes
-// through its methods, so that a replication lag (eventual consistency) could be added here.
+// through its methods; tag reads may lag behind writes (lag.go).
 type world struct {
 	mu      sync.Mutex
 	org     *organization
 	roles   map[string]map[string]bool // account -> role name
 	buckets map[string]*bucketState    // global bucket namespace: name -> bucket
 	issued  map[string]principal       // access key id issued by AssumeRole -> principal
+	// lag is how far tag reads lag behind writes; history keeps the versions they may still see.
+	lag     time.Duration
+	history map[string][]version
 }
 
 // organization is the AWS Organization.
@@ -46,6 +49,7 @@ func newWorld() *world {
 		roles:   map[string]map[string]bool{},
 		buckets: map[string]*bucketState{},
 		issued:  map[string]principal{},
+		history: map[string][]version{},
 	}
 }
 
@@ -140,6 +144,7 @@ func (w *world) putBucket(b Bucket, now time.Time) error {
 	}
 	b.Tags = maps.Clone(b.Tags)
 	w.buckets[b.Name] = &bucketState{Bucket: b, created: now, everTagged: len(b.Tags) > 0}
+	w.forgetLocked(b.Name)
 	return nil
 }
 
@@ -169,25 +174,31 @@ func (w *world) createBucket(b Bucket, now time.Time) (owner string, created boo
 		return old.Account, false
 	}
 	w.buckets[b.Name] = &bucketState{Bucket: b, created: now}
+	w.recordLocked(b.Name, nil, now)
 	return b.Account, true
 }
 
-func (w *world) deleteBucket(name string) {
+func (w *world) deleteBucket(name string, now time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	before := cloneState(w.buckets[name])
 	delete(w.buckets, name)
+	w.recordLocked(name, before, now)
 }
 
-// setTags replaces a bucket's tag set (nil deletes it) and reports whether the bucket exists.
-func (w *world) setTags(name string, tags map[string]string) bool {
+// setTags replaces a bucket's tag set (nil deletes it) at now and reports whether the bucket
+// exists.
+func (w *world) setTags(name string, tags map[string]string, now time.Time) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	b, ok := w.buckets[name]
 	if !ok {
 		return false
 	}
+	before := cloneState(b)
 	b.Tags = maps.Clone(tags)
 	b.everTagged = b.everTagged || len(tags) > 0
+	w.recordLocked(name, before, now)
 	return true
 }
 

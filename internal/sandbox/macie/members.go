@@ -37,7 +37,7 @@ func (s *Service) createMember(c *call) (any, error) {
 		s.membersOf(c.account, c.region)[id] = m
 	}
 	m.email, m.tags, m.invitedAt = in.Account.Email, in.Tags, s.now()
-	s.setRelationship(m, c.region, RelationshipEnabled)
+	s.setRelationship(c.account, m, c.region, RelationshipEnabled)
 	return map[string]any{"arn": memberArn(c.region, c.account, id)}, nil
 }
 
@@ -139,9 +139,9 @@ func (s *Service) updateMemberSession(c *call) (any, error) {
 	}
 	switch in.Status {
 	case StatusEnabled:
-		s.setRelationship(m, c.region, RelationshipEnabled)
+		s.setRelationship(c.account, m, c.region, RelationshipEnabled)
 	case StatusPaused:
-		s.setRelationship(m, c.region, RelationshipPaused)
+		s.setRelationship(c.account, m, c.region, RelationshipPaused)
 	default:
 		return nil, validation("status must be ENABLED or PAUSED, not %q", in.Status)
 	}

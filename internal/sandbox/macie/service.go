@@ -36,6 +36,7 @@ type Service struct {
 	jobTokens   map[key]map[string]string // clientToken -> jobId
 	publication map[key]publication
 	seq         int
+	watch       func(MemberChange)
 }
 
 // key identifies per-account, per-Region state: Regions are isolated from each other.

@@ -61,7 +61,7 @@ func (s *Service) SetMember(admin, region, account, status string) {
 		m = &member{account: account, email: email, invitedAt: now}
 		s.membersOf(admin, region)[account] = m
 	}
-	s.setRelationship(m, region, status)
+	s.setRelationship(admin, m, region, status)
 }
 
 // Admin returns the designated Macie administrator of region, or "".
@@ -150,9 +150,11 @@ func (s *Service) sortedMembers(admin, region string) []*member {
 	return out
 }
 
-// setRelationship changes a member's status and aligns the member's own session: Enabled
-// resumes Macie there; Paused suspends it, which cancels the member's own jobs.
-func (s *Service) setRelationship(m *member, region, status string) {
+// setRelationship changes the status of a member of admin and aligns the member's own session:
+// Enabled resumes Macie there; Paused suspends it, which cancels the member's own jobs. The
+// watcher, if any, is told.
+func (s *Service) setRelationship(admin string, m *member, region, status string) {
+	s.notify(MemberChange{Admin: admin, Region: region, Account: m.account, From: m.status, To: status})
 	m.status = status
 	m.updatedAt = s.now()
 	switch status {
