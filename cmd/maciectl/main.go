@@ -49,6 +49,7 @@ classification job scans exactly the tagged buckets. Accounts with nothing tagge
 	root.AddCommand(newEventCmd(io))
 	root.AddCommand(newSandboxCmd(io))
 	root.AddCommand(newSimulateCmd(io, nil), newDemoCmd(io, nil))
+	root.AddCommand(newPlanCmd(io, nil), newApplyCmd(io, nil))
 	return root
 }
 

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+	"github.com/macieselfservice/macie-selfservice/internal/planview"
+	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
+)
+
+// planOptions holds what `maciectl plan` needs; apply shares them.
+type planOptions struct {
+	IO     streams
+	Org    orgFlags
+	Policy string
+	// Terminal reports whether a stream is a terminal; nil checks the file descriptor.
+	Terminal func(any) bool
+}
+
+func newPlanCmd(io streams, runF func(context.Context, *planOptions) error) *cobra.Command {
+	opts := &planOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what the engine would change now in every account and managed Region",
+		Long: `Plan reads the whole organization the way the scheduled full reconcile does (member status
+of every account in every managed Region, the tags of its buckets, each Region's managed job and
+findings publication) and prints, like a Terraform plan, what the engine would change now and why:
++ enrol (CreateMember), ~ resume, - pause, + CreateJob, - CancelJob, ~ ResumeJob,
++ EnablePublication. It changes nothing.
+
+Warnings name near-miss tags (Macie=true, macie=True...), accounts whose read role cannot be
+assumed, and tagged buckets in Regions that are not managed (one s3:ListBuckets per account, then
+one tag:GetResources per unmanaged Region that holds buckets). The cost line is the monthly
+change the plan implies, from published prices.
+
+--json prints {"actions", "warnings", "errors", "summary", "cost"} (see the README).
+
+Exit status: 0 when there is nothing to change, 2 when there are changes, 1 on error (also when
+part of the organization could not be read).`,
+		Example: `  maciectl plan --regions eu-west-1,us-east-1
+  maciectl plan --policy no-pause --json | jq '.summary'
+  maciectl plan --endpoint http://127.0.0.1:4566 --org-role-arn arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return planRun(cmd.Context(), opts)
+		},
+	}
+	opts.Org.register(cmd.Flags())
+	cmd.Flags().StringVar(&opts.Policy, "policy", string(planview.Sync), "sync (every change) or no-pause (enrolments only, never a pause)")
+	return cmd
+}
+
+// planRun prints the plan and exits 2 when it has changes.
+func planRun(ctx context.Context, opts *planOptions) error {
+	computed, err := computePlan(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := writePlan(opts, computed.View); err != nil {
+		return err
+	}
+	return planExit(computed.View)
+}
+
+// planExit is the exit status of a plan: 1 when part of the organization could not be read,
+// 2 when there are changes, 0 otherwise.
+func planExit(v planview.View) error {
+	switch {
+	case v.Summary.Errors > 0:
+		return withExit(1, fmt.Errorf("%d part(s) of the organization could not be read; the plan is incomplete", v.Summary.Errors))
+	case v.Summary.Changes > 0:
+		return withExit(2, fmt.Errorf("%d change(s) to apply", v.Summary.Changes))
+	}
+	return nil
+}
+
+func writePlan(opts *planOptions, v planview.View) error {
+	if opts.Org.JSON {
+		return writeJSON(opts.IO.Out, v)
+	}
+	return v.WriteText(opts.IO.Out)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
+
+// computed is a plan with what apply needs to carry it out.
+type computed struct {
+	View planview.View
+	// Plan is the plan the policy allows.
+	Plan plan.Plan
+	Org  *org
+}
+
+// computePlan reads the organization and builds the plan, its warnings and cost.
+func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
+	policy, err := planview.ParsePolicy(opts.Policy)
+	if err != nil {
+		return nil, withExit(2, fmt.Errorf("--policy: %w", err))
+	}
+	o, err := opts.Org.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := o.engine(opts.Org.Endpoint, nil)
+	done := progress(opts)
+	r.Progress = done.update
+	snap := r.Observe(ctx)
+	done.finish()
+	full := plan.Build(r.Rules, snap.Members, snap.Regions)
+	p, held := policy.Filter(full)
+	extra := planview.Unmanaged(ctx, bucketLister(r, o), planview.Accounts(snap.Members),
+		o.Config.Regions, o.Config.Policy, o.Config.Concurrency)
+	v := planview.New(p, held, extra, snap.Failures, o.Config.ReadRole)
+	v.Cost = planCost(ctx, o, snap, p)
+	return &computed{View: v, Plan: p, Org: o}, nil
+}
+
+// bucketLister reuses the engine's bucket reader (and its cached role credentials) when it can
+// list buckets by Region.
+func bucketLister(r *reconcile.Reconciler, o *org) planview.BucketLister {
+	if l, ok := r.Buckets.(planview.BucketLister); ok {
+		return l
+	}
+	return awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount})
+}
+
+// bar is a progress bar on standard error, or nothing.
+type bar struct{ pb *progressbar.ProgressBar }
+
+// progress returns a progress bar for reading the organization, shown only when standard error
+// is a terminal and the output is not JSON.
+func progress(opts *planOptions) *bar {
+	if opts.Org.JSON || !opts.isTerminal(opts.IO.ErrOut) {
+		return &bar{}
+	}
+	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(opts.IO.ErrOut),
+		progressbar.OptionSetDescription("reading accounts"), progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish())}
+}
+
+func (b *bar) update(done, total int) {
+	if b.pb == nil {
+		return
+	}
+	if b.pb.GetMax() != total {
+		b.pb.ChangeMax(total)
+	}
+	_ = b.pb.Set(done) // drawing on a terminal: nothing to do if it fails
+}
+
+func (b *bar) finish() {
+	if b.pb != nil {
+		_ = b.pb.Finish()
+	}
+}
+
+func (opts *planOptions) isTerminal(s any) bool {
+	if opts.Terminal != nil {
+		return opts.Terminal(s)
+	}
+	f, ok := s.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
