@@ -243,3 +243,69 @@ func checkFixtureWarnings(t *testing.T, ws []plan.Warning) {
 		}
 	}
 }
+
+func sandboxFault(code string) sandbox.Fault { return sandbox.Fault{Error: code, Rate: 1} }
+
+func TestPlanExitsOneWhenARegionCannotBeRead(t *testing.T) {
+	f := newPlanFixture(t)
+	f.srv.Sandbox().SetFault("macie2:ListClassificationJobs", sandboxFault("AccessDeniedException"))
+	code, out, _ := f.run(t, nil, "plan", "--json")
+	v := decode[planview.View](t, out)
+	if code != 1 || len(v.Errors) != 2 || v.Summary.Errors != 2 {
+		t.Fatalf("exit %d, errors %+v", code, v.Errors)
+	}
+	for i, region := range []string{"eu-west-1", "us-east-1"} {
+		e := v.Errors[i]
+		if e.Region != region || e.Account != "" || e.Retryable || !strings.Contains(e.Message, "listing managed jobs") {
+			t.Errorf("error %d = %+v", i, e)
+		}
+	}
+}
+
+func TestPlanTextIsATerraformLikePlan(t *testing.T) {
+	f := newPlanFixture(t)
+	code, out, stderr := f.run(t, nil, "plan")
+	if code != 2 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{
+		"eu-west-1\n", "us-east-1\n",
+		"  + CreateMember       " + pfNew, "  ~ ResumeMember       " + pfMixed, "  - PauseMember        " + pfMixed,
+		"  - CancelJob          job " + f.oldJob, "  + EnablePublication",
+		"  ! bucket new-far-away of 333333333333 is tagged macie=true but is in us-west-2",
+		"Plan: 1 to enrol, 1 to resume, 1 to pause, 2 job(s) to create, 1 job(s) to cancel, 2 Region(s) to publish findings to Security Hub. 3 warning(s).",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+}
+
+func TestPlanProgressBarOnlyOnATerminalAndNeverWithJSON(t *testing.T) {
+	f := newPlanFixture(t)
+	run := func(terminal bool, args ...string) string {
+		var out, errOut bytes.Buffer
+		cmd := newPlanCmd(streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
+			func(ctx context.Context, o *planOptions) error {
+				o.Terminal = func(any) bool { return terminal }
+				return planRun(ctx, o)
+			})
+		cmd.SetArgs(append(args, f.args...))
+		cmd.SetOut(&out)
+		cmd.SetErr(&errOut)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		if code := exitCode(cmd.ExecuteContext(context.Background()), io.Discard); code != 2 {
+			t.Fatalf("exit %d", code)
+		}
+		return errOut.String()
+	}
+	if got := run(false); got != "" {
+		t.Errorf("not a terminal: stderr %q", got)
+	}
+	if got := run(true, "--json"); got != "" {
+		t.Errorf("JSON on a terminal: stderr %q", got)
+	}
+	if got := run(true); !strings.Contains(got, "reading accounts") {
+		t.Errorf("terminal: stderr %q", got)
+	}
+}
