@@ -124,7 +124,7 @@ func listAll(ctx context.Context, r Reader, s Scope) (map[string]map[string][]st
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				errs = append(errs, fmt.Errorf("listing the buckets of %s: %w", a, err))
+				errs = append(errs, err) // the reader's error names the account
 				return
 			}
 			out[a] = names
