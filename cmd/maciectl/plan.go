@@ -10,10 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/planview"
-	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
 // planOptions holds what `maciectl plan` needs; apply shares them.
@@ -127,20 +125,12 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	done.finish()
 	full := plan.Build(r.Rules, snap.Members, snap.Regions)
 	p, held := policy.Filter(full)
-	extra := planview.Unmanaged(ctx, bucketLister(r, o), planview.Accounts(snap.Members),
+	lists := newListCache(r, o)
+	extra := planview.Unmanaged(ctx, lists, planview.Accounts(snap.Members),
 		o.Config.Regions, o.Config.Policy, o.Config.Concurrency)
 	v := planview.New(p, held, extra, snap.Failures, o.Config.ReadRole)
-	v.Cost = planCost(ctx, o, snap, p)
+	v.Cost = planCost(ctx, o, costReader(r, o, lists), snap, p)
 	return &computed{View: v, Plan: p, Org: o}, nil
-}
-
-// bucketLister reuses the engine's bucket reader (and its cached role credentials) when it can
-// list buckets by Region.
-func bucketLister(r *reconcile.Reconciler, o *org) planview.BucketLister {
-	if l, ok := r.Buckets.(planview.BucketLister); ok {
-		return l
-	}
-	return awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount})
 }
 
 // bar is a progress bar on standard error, or nothing.

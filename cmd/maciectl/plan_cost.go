@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync"
 
+	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/cost"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/planview"
@@ -12,12 +14,8 @@ import (
 
 // planCost estimates the monthly cost change that p makes, from the published prices and the
 // organization's bucket inventory. What cannot be read is left out of the figures and said in
-// the note; without a way to read the inventory there is no estimate.
-func planCost(ctx context.Context, o *org, snap reconcile.Snapshot, p plan.Plan) planview.Cost {
-	reader := costReader(o)
-	if reader == nil {
-		return planview.Cost{Note: "no reader of the bucket inventory is wired in yet"}
-	}
+// the note.
+func planCost(ctx context.Context, o *org, reader cost.Reader, snap reconcile.Snapshot, p plan.Plan) planview.Cost {
 	prices, err := cost.DefaultPrices()
 	if err != nil {
 		return planview.Cost{Note: fmt.Sprintf("price table: %v", err)}
@@ -47,9 +45,74 @@ func costNote(a cost.Assumptions, ch cost.Change, unread int) string {
 	return note
 }
 
-// costReader returns the reader of the bucket inventory that cost.Gather needs (member
-// statuses, Macie's sized bucket inventory, every account's buckets by Region, tagged buckets),
-// or nil while no adapter provides it.
-func costReader(_ *org) cost.Reader {
-	return nil
+// costReader returns the reader of the bucket inventory that the estimate needs, sharing the
+// engine's adapters (and so its cached role credentials) and the bucket listings of lists.
+func costReader(r *reconcile.Reconciler, o *org, lists *listCache) cost.Reader {
+	m, ok := r.Macie.(*awsapi.Macie)
+	if !ok {
+		m = awsapi.NewMacie(o.Clients)
+	}
+	return costSource{Inventory: awsapi.NewInventory(m, lists.buckets, lists.via), lists: lists}
+}
+
+// costSource is the inventory reader with bucket listings served from the cache.
+type costSource struct {
+	*awsapi.Inventory
+	lists *listCache
+}
+
+// BucketNames lists every bucket of an account by Region, from the cache when it is there.
+func (c costSource) BucketNames(ctx context.Context, account string) (map[string][]string, error) {
+	bs, err := c.lists.BucketRegions(ctx, account, c.lists.via)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, b := range bs {
+		out[b.Region] = append(out[b.Region], b.Name)
+	}
+	return out, nil
+}
+
+// listCache remembers each account's bucket listing, so that the check for tagged buckets in
+// unmanaged Regions and the cost estimate share one s3:ListBuckets per account.
+type listCache struct {
+	buckets *awsapi.Buckets
+	// via is the Region whose S3 endpoint lists buckets.
+	via string
+
+	mu  sync.Mutex
+	got map[string][]plan.Bucket
+}
+
+// newListCache reads through the engine's bucket reader when it is the AWS adapter.
+func newListCache(r *reconcile.Reconciler, o *org) *listCache {
+	b, ok := r.Buckets.(*awsapi.Buckets)
+	if !ok {
+		b = awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount})
+	}
+	return &listCache{buckets: b, via: o.Config.Regions[0], got: map[string][]plan.Bucket{}}
+}
+
+// BucketRegions lists an account's buckets with their Regions; a failed listing is not kept.
+func (c *listCache) BucketRegions(ctx context.Context, account, via string) ([]plan.Bucket, error) {
+	c.mu.Lock()
+	bs, ok := c.got[account]
+	c.mu.Unlock()
+	if ok {
+		return bs, nil
+	}
+	bs, err := c.buckets.BucketRegions(ctx, account, via)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.got[account] = bs
+	c.mu.Unlock()
+	return bs, nil
+}
+
+// TaggedBuckets lists an account's tagged buckets in a Region.
+func (c *listCache) TaggedBuckets(ctx context.Context, account, region string) ([]plan.Bucket, error) {
+	return c.buckets.TaggedBuckets(ctx, account, region)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -216,6 +217,18 @@ func TestPlanJSONListsEveryChangeWithItsReason(t *testing.T) {
 	checkFixtureWarnings(t, v.Warnings)
 	if len(v.Errors) != 0 {
 		t.Errorf("errors %+v", v.Errors)
+	}
+	// Enrolling one account and resuming another (one bucket each) costs more than pausing one
+	// (one bucket): bucket monitoring is charged for every bucket of an enabled member.
+	c := v.Cost
+	if !c.Available || c.Currency != "USD" || !(c.Before > 0) || !(c.After > c.Before) ||
+		math.Abs(c.Change-(c.After-c.Before)) > 0.005 || !strings.Contains(c.Note, "2 scanned bucket(s) of unknown size") {
+		t.Errorf("cost %+v", c)
+	}
+	// One s3:ListBuckets per account read (three workload accounts and the administrator), shared
+	// by the unmanaged-Region check and the cost estimate.
+	if n := f.srv.Sandbox().Calls()["s3:ListBuckets"]; n != 4 {
+		t.Errorf("%d ListBuckets calls, want 4", n)
 	}
 	if calls := f.mutatingCalls(); len(calls) != 0 {
 		t.Errorf("plan changed something: %v", calls)
