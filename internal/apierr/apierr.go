@@ -7,6 +7,7 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Class is what an error means to the caller.
@@ -85,7 +86,23 @@ func Classify(err error) Class {
 			return AccessDenied
 		}
 	}
+	if lostOnTheWay(err) {
+		return Transient
+	}
 	return Other
+}
+
+// lostOnTheWay reports whether a call failed before an answer arrived: the request could not be
+// sent or the connection timed out (the service may or may not have done the work). The SDK's
+// own retryer retries these; once its attempts are spent the call may still succeed later. The
+// caller's own deadline or cancellation is not one of them.
+func lostOnTheWay(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var send *smithyhttp.RequestSendError
+	var timeout interface{ Timeout() bool }
+	return errors.As(err, &send) || errors.As(err, &timeout) && timeout.Timeout()
 }
 
 // Retryable reports whether trying the same call again later can succeed.
