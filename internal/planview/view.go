@@ -156,7 +156,7 @@ func summarize(acts []plan.Action) Summary {
 // role fails in every Region.
 func roleWarning(f reconcile.Failure, readRole string) plan.Warning {
 	return plan.Warning{Account: f.Account, Message: fmt.Sprintf(
-		"account %s: the read role %s cannot be assumed (sts:AssumeRole denied), so its buckets cannot be read and it is left as it is; deploy the workload stack there",
+		"account %s: the read role %s cannot be assumed (sts:AssumeRole denied), so its buckets cannot be read and it is left as it is; deploy the role there (the workload stack) or exclude the account",
 		f.Account, readRole)}
 }
 
