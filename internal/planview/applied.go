@@ -35,8 +35,11 @@ func (a Applied) WriteText(w io.Writer) error {
 	if len(a.Results) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, r := range a.Results {
-			p.write(tw, "  %s\t%s %s\t%s\t%s\t%s\n", r.Outcome, Symbol(r.Action.Kind), r.Action.Kind,
-				Target(r.Action), r.Action.Region, r.Detail)
+			line := fmt.Sprintf("  %s\t%s %s\t%s\t%s", r.Outcome, Symbol(r.Action.Kind), r.Action.Kind, Target(r.Action), r.Action.Region)
+			if r.Detail != "" {
+				line += "\t" + r.Detail
+			}
+			p.write(tw, "%s\n", line)
 		}
 		if p.err == nil {
 			p.err = tw.Flush()
