@@ -3,13 +3,18 @@ GO            ?= go
 GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
 GOLANGCI_VERSION := v2.15.0
 
-.PHONY: help build demo test lint lint-install vet fmt-check tidy-check verify
+.PHONY: help build package demo test lint lint-install vet fmt-check tidy-check verify
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 build: ## Build maciectl into bin/.
 	$(GO) build -o bin/maciectl ./cmd/maciectl
+
+package: ## Build dist/lambda.zip (bootstrap for provided.al2023 arm64) and its SHA-256.
+	rm -rf dist && mkdir -p dist
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w" -o dist/bootstrap ./cmd/lambda
+	$(GO) run ./cmd/lambda/pack -o dist/lambda.zip dist/bootstrap
 
 demo: ## Run the demo on the embedded sandbox.
 	$(GO) run ./cmd/maciectl demo
