@@ -1,0 +1,123 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+)
+
+// SweepRun is what one engine run of a full reconcile reports, memory included. Memory figures
+// describe the whole process: run it in a process of its own (see the report command) to see
+// the engine's footprint alone.
+type SweepRun struct {
+	Wall     time.Duration `json:"wall"`
+	Units    int           `json:"units"`
+	Creates  int           `json:"creates"`
+	Pauses   int           `json:"pauses"`
+	Actions  int           `json:"actions"`
+	Failures int           `json:"failures"`
+	Pending  int           `json:"pending"`
+	// PeakHeapBytes is the largest HeapInuse seen (sampled every 20 ms).
+	PeakHeapBytes uint64 `json:"peakHeapBytes"`
+	// PeakRSSBytes is the process's peak resident set (VmHWM), 0 where /proc is missing.
+	PeakRSSBytes uint64 `json:"peakRssBytes"`
+	TotalAlloc   uint64 `json:"totalAlloc"`
+	NumGC        uint32 `json:"numGC"`
+	// OpenFiles is the number of open file descriptors at the end (connections included).
+	OpenFiles int `json:"openFiles"`
+}
+
+// RunSweep runs one full reconcile with a fresh engine against endpoint, in this process.
+func RunSweep(ctx context.Context, endpoint string, concurrency int) (SweepRun, error) {
+	stop := sampleHeap()
+	eng := NewEngine(endpoint, concurrency)
+	start := time.Now()
+	res := eng.Full(ctx)
+	run := SweepRun{Wall: time.Since(start), Units: res.Units, Failures: len(res.Failures), Pending: res.Pending,
+		Actions: len(res.Plan.Actions)}
+	for _, a := range res.Plan.Actions {
+		switch a.Kind {
+		case plan.CreateMember:
+			run.Creates++
+		case plan.PauseMember:
+			run.Pauses++
+		}
+	}
+	run.PeakHeapBytes = stop()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	run.TotalAlloc, run.NumGC = ms.TotalAlloc, ms.NumGC
+	run.PeakRSSBytes = statusBytes("/proc/self/status", "VmHWM")
+	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+		run.OpenFiles = len(fds)
+	}
+	if err := failed(res); err != nil {
+		return run, fmt.Errorf("%d pairs failed: %w", run.Failures, err)
+	}
+	return run, nil
+}
+
+// sampleHeap samples HeapInuse until the returned function is called, which returns the peak.
+func sampleHeap() func() uint64 {
+	var mu sync.Mutex
+	var peak uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	read := func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		mu.Lock()
+		peak = max(peak, ms.HeapInuse)
+		mu.Unlock()
+	}
+	wg.Go(func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	})
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		read()
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
+}
+
+// statusBytes reads a "kB" field of a /proc/PID/status file, in bytes; 0 when unavailable.
+func statusBytes(path, field string) uint64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer func() { _ = f.Close() }()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		v, ok := strings.CutPrefix(sc.Text(), field+":")
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return kb * 1024
+	}
+	return 0
+}
