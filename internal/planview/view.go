@@ -5,6 +5,7 @@
 package planview
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/aws/smithy-go"
@@ -177,21 +178,12 @@ func dedupe(ws []plan.Warning) []plan.Warning {
 // credential provider's error is nested inside the error of the call that needed the
 // credentials, so the whole chain is searched for the AssumeRole operation.
 func assumeRoleDenied(err error) bool {
-	if err == nil {
-		return false
-	}
-	if oe, ok := err.(*smithy.OperationError); ok && oe.Operation() == "AssumeRole" {
-		return apierr.Is(oe.Err, apierr.AccessDenied)
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return assumeRoleDenied(u.Unwrap())
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			if assumeRoleDenied(e) {
-				return true
-			}
+	var oe *smithy.OperationError
+	for errors.As(err, &oe) {
+		if oe.Operation() == "AssumeRole" {
+			return apierr.Is(oe.Err, apierr.AccessDenied)
 		}
+		err = oe.Err
 	}
 	return false
 }
