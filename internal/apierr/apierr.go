@@ -26,6 +26,7 @@ const (
 
 var byCode = map[string]Class{
 	"ThrottlingException":                    Throttled,
+	"ThrottledException":                     Throttled, // Resource Groups Tagging API, HTTP 400
 	"Throttling":                             Throttled,
 	"TooManyRequestsException":               Throttled,
 	"RequestLimitExceeded":                   Throttled,
@@ -34,6 +35,7 @@ var byCode = map[string]Class{
 	"RequestThrottledException":              Throttled,
 	"ProvisionedThroughputExceededException": Throttled,
 	"InternalServerException":                Transient,
+	"InternalServiceException":               Transient, // Resource Groups Tagging API
 	"InternalError":                          Transient,
 	"InternalFailure":                        Transient,
 	"ServiceUnavailable":                     Transient,

@@ -43,3 +43,13 @@ func TestTransportFailuresAreTransient(t *testing.T) {
 		}
 	}
 }
+
+// The Resource Groups Tagging API throttles with ThrottledException (HTTP 400) and fails with
+// InternalServiceException: both must be retried, as the SDK's standard retryer does.
+func TestTaggingAPIErrors(t *testing.T) {
+	for code, class := range map[string]Class{"ThrottledException": Throttled, "InternalServiceException": Transient} {
+		if got := Classify(api(code)); got != class || !Retryable(api(code)) {
+			t.Errorf("%s: class %d, retryable %v; want class %d, retryable", code, got, Retryable(api(code)), class)
+		}
+	}
+}
