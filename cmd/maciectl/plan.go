@@ -126,8 +126,10 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	full := plan.Build(r.Rules, snap.Members, snap.Regions)
 	p, held := policy.Filter(full)
 	lists := newListCache(r, o)
-	extra := planview.Unmanaged(ctx, lists, planview.Accounts(snap.Members),
-		o.Config.Regions, o.Config.Policy, o.Config.Concurrency)
+	// The administrator's own buckets are scanned by its job too: check them as well (its
+	// listing is shared with the cost estimate, which reads it anyway).
+	accounts := append(planview.Accounts(snap.Members), o.Config.AdminAccount)
+	extra := planview.Unmanaged(ctx, lists, accounts, o.Config.Regions, o.Config.Policy, o.Config.Concurrency)
 	v := planview.New(p, held, extra, snap.Failures, o.Config.ReadRole)
 	v.Cost = planCost(ctx, o, costReader(r, o, lists), snap, p)
 	return &computed{View: v, Plan: p, Org: o}, nil

@@ -62,6 +62,7 @@ func newPlanFixture(t *testing.T) *planFixture {
 				{Account: pfMixed, Region: "eu-west-1", Name: "mixed-data", Tags: map[string]string{"macie": "true"}},
 				{Account: pfMixed, Region: "us-east-1", Name: "mixed-logs", Tags: map[string]string{"team": "b"}},
 				{Account: pfNoRole, Region: "eu-west-1", Name: "norole-data", Tags: map[string]string{"macie": "true"}},
+				{Account: pfAdmin, Region: "ap-south-1", Name: "admin-far-away", Tags: map[string]string{"macie": "true"}},
 			},
 			Members: []scenario.Member{
 				{Account: pfMixed, Region: "eu-west-1", Status: "Paused"},
@@ -211,7 +212,7 @@ func TestPlanJSONListsEveryChangeWithItsReason(t *testing.T) {
 	}
 	s := v.Summary
 	if s != (planview.Summary{Enrol: 1, Resume: 1, Pause: 1, CreateJob: 2, CancelJob: 1, EnablePublication: 2,
-		Changes: 8, Warnings: 3}) {
+		Changes: 8, Warnings: 4}) {
 		t.Errorf("summary %+v", s)
 	}
 	checkFixtureWarnings(t, v.Warnings)
@@ -242,6 +243,7 @@ func TestPlanJSONListsEveryChangeWithItsReason(t *testing.T) {
 func checkFixtureWarnings(t *testing.T, ws []plan.Warning) {
 	t.Helper()
 	want := []struct{ account, region, bucket, has string }{
+		{pfAdmin, "ap-south-1", "admin-far-away", "ap-south-1, which is not a managed Region"},
 		{pfNew, "us-east-1", "new-near-miss", "Macie"},
 		{pfNew, "us-west-2", "new-far-away", "us-west-2, which is not a managed Region"},
 		{pfNoRole, "", "", "read role MacieSelfServiceRead cannot be assumed"},
@@ -286,7 +288,7 @@ func TestPlanTextIsATerraformLikePlan(t *testing.T) {
 		"  + CreateMember       " + pfNew, "  ~ ResumeMember       " + pfMixed, "  - PauseMember        " + pfMixed,
 		"  - CancelJob          job " + f.oldJob, "  + EnablePublication",
 		"  ! bucket new-far-away of 333333333333 is tagged macie=true but is in us-west-2",
-		"Plan: 1 to enrol, 1 to resume, 1 to pause, 2 job(s) to create, 1 job(s) to cancel, 2 Region(s) to publish findings to Security Hub. 3 warning(s).",
+		"Plan: 1 to enrol, 1 to resume, 1 to pause, 2 job(s) to create, 1 job(s) to cancel, 2 Region(s) to publish findings to Security Hub. 4 warning(s).",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
