@@ -120,6 +120,8 @@ func (e engineFunc) EnsureRegions(ctx context.Context) reconcile.Result         
 
 func TestCustomResourceFailuresAreAnswered(t *testing.T) {
 	setup := map[string]any{PropRole: RoleAdminSetup}
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
 	for _, tc := range []struct {
 		name   string
 		h      *Handler
@@ -136,7 +138,7 @@ func TestCustomResourceFailuresAreAnswered(t *testing.T) {
 		})}},
 		{name: "panic", props: setup, reason: "internal error: kaput", h: &Handler{Engine: engineFunc(func(context.Context) reconcile.Result { panic("kaput") })}},
 		{name: "timeout", props: setup, reason: "ran out of time", h: &Handler{Engine: engineFunc(func(context.Context) reconcile.Result {
-			time.Sleep(time.Hour) // ignores its context
+			<-release // ignores its context
 			return reconcile.Result{}
 		})}, ctx: func() (context.Context, context.CancelFunc) {
 			return context.WithTimeout(context.Background(), 200*time.Millisecond)
