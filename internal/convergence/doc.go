@@ -1,0 +1,23 @@
+// Package convergence checks, with randomised sequences, that the engine converges and keeps its
+// safety rules whatever the order, number and fate of the events it is given.
+//
+// One sequence generates an organization (up to 50 workload accounts, three Regions of which two
+// or three are managed, some accounts protected, some excluded, some outside the organization)
+// with random buckets, tags and Macie members, then performs a long random series of team
+// operations through S3 against the sandbox: tag, untag, create and delete buckets. The sandbox
+// emits the CloudTrail events AWS would, and they reach the real engine (engine.New with the real
+// SDK adapters) reordered, duplicated, in random batches, some dropped, some redelivered after a
+// retryable failure and dead-lettered after RetryLimit receives; meanwhile throttling, 500s and
+// timeouts are injected on the engine's calls at rates up to MaxFaultRate, and now and then a
+// scheduled sweep runs under those faults. At the end the faults are cleared, the rest of the
+// queue is delivered and one full reconcile runs.
+//
+// Then the final Macie state is compared with an oracle that knows only the final tags, the
+// initial members and the configuration (it does not use the engine's plan or tag policy), and
+// the rules that must hold at every moment are checked on every member change the sandbox saw:
+// protected accounts are never paused, excluded accounts, accounts outside the organization, the
+// administrator and unmanaged Regions are never touched, and no member is ever disassociated or
+// deleted.
+//
+// Every sequence is determined by its seed; a run with concurrency 1 replays exactly.
+package convergence

@@ -1,0 +1,138 @@
+package convergence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/macieselfservice/macie-selfservice/internal/event"
+	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
+)
+
+// RetryLimit is how often a message is received before it moves to the dead-letter queue, like
+// an SQS queue's maxReceiveCount.
+const RetryLimit = 5
+
+// message is one queued event.
+type message struct {
+	id       string
+	body     string
+	receives int
+}
+
+// queue holds the events on their way to the engine, and the dead-lettered ones.
+type queue struct {
+	pending []message
+	dead    []message
+	next    int
+}
+
+func (q *queue) add(body string) {
+	q.next++
+	q.pending = append(q.pending, message{id: fmt.Sprintf("msg-%05d", q.next), body: body})
+}
+
+// take removes and returns the pending messages at the given indexes.
+func (q *queue) take(idx []int) []message {
+	out := make([]message, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, q.pending[i])
+	}
+	keep := q.pending[:0]
+	for i, m := range q.pending {
+		if !slices.Contains(idx, i) {
+			keep = append(keep, m)
+		}
+	}
+	q.pending = keep
+	return out
+}
+
+// enqueue moves the sandbox's new events into the queue; now and then EventBridge delivers an
+// event twice, as two messages.
+func (r *runner) enqueue() {
+	for _, raw := range r.sb.TakeEvents() {
+		r.rep.Events++
+		r.q.add(string(raw))
+		if r.rng.Float64() < 0.1 {
+			r.rep.Duplicates++
+			r.q.add(string(raw))
+		}
+	}
+}
+
+// deliverRandom hands a random batch of 1 to 10 pending messages, in random order, to the
+// engine; a message may appear twice in the batch, as SQS may deliver it.
+func (r *runner) deliverRandom(ctx context.Context) {
+	if len(r.q.pending) == 0 {
+		return
+	}
+	n := 1 + r.rng.IntN(min(10, len(r.q.pending)))
+	idx := r.rng.Perm(len(r.q.pending))[:n]
+	batch := r.q.take(idx)
+	for _, m := range slices.Clone(batch) {
+		if r.rng.Float64() < 0.1 {
+			r.rep.Duplicates++
+			batch = append(batch, m)
+		}
+	}
+	r.rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
+	r.deliver(ctx, batch)
+}
+
+// deliver runs one batch through the engine the way the Lambda does, then puts back the messages
+// whose reconcile failed in a way a retry can fix, or dead-letters them after RetryLimit receives.
+func (r *runner) deliver(ctx context.Context, batch []message) {
+	r.rep.Batches++
+	changes := make([]event.Change, 0, len(batch))
+	for i := range batch {
+		changes = append(changes, event.DecodeMessage(batch[i].id, batch[i].body))
+	}
+	res := r.eng.Changes(ctx, changes)
+	r.tally(res)
+	retry := res.RetryMessages(changes)
+	var seen []string
+	for _, m := range batch {
+		if slices.Contains(seen, m.id) {
+			continue
+		}
+		seen = append(seen, m.id)
+		if !slices.Contains(retry, m.id) {
+			continue
+		}
+		m.receives++
+		if m.receives >= RetryLimit {
+			r.q.dead = append(r.q.dead, m)
+			continue
+		}
+		r.rep.Redeliveries++
+		r.q.pending = append(r.q.pending, m)
+	}
+}
+
+// tally counts the failures of a run.
+func (r *runner) tally(res reconcile.Result) {
+	for _, f := range res.Failures {
+		switch {
+		case errors.Is(f.Err, reconcile.ErrStale):
+			r.rep.StaleReads++
+		case f.Retryable:
+			r.rep.RetryableFailures++
+		default:
+			r.rep.PermanentFailures++
+			if len(r.rep.PermanentErrors) < 3 {
+				r.rep.PermanentErrors = append(r.rep.PermanentErrors, f.Err.Error())
+			}
+		}
+	}
+}
+
+// drop loses one pending message.
+func (r *runner) drop() {
+	if len(r.q.pending) == 0 {
+		return
+	}
+	r.q.take([]int{r.rng.IntN(len(r.q.pending))})
+	r.rep.Dropped++
+}
