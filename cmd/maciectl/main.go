@@ -50,7 +50,7 @@ classification job scans exactly the tagged buckets. Accounts with nothing tagge
 	root.AddCommand(newSandboxCmd(io))
 	root.AddCommand(newSimulateCmd(io, nil), newDemoCmd(io, nil))
 	root.AddCommand(newPlanCmd(io, nil), newApplyCmd(io, nil))
-	root.AddCommand(newCostCmd(io, nil), newStatusCmd(io, nil))
+	root.AddCommand(newCostCmd(io, nil), newStatusCmd(io, nil), newDoctorCmd(io, nil))
 	return root
 }
 
