@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/pflag"
 
@@ -28,6 +30,7 @@ type orgFlags struct {
 	Protected   []string
 	Excluded    []string
 	ReadRole    string
+	OrgRole     string
 	OrgRoleARN  string
 	Sampling    int32
 	Concurrency int
@@ -42,7 +45,8 @@ func (f *orgFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.Protected, "protected-accounts", nil, "accounts never paused, comma-separated")
 	fs.StringSliceVar(&f.Excluded, "excluded-accounts", nil, "accounts never touched, comma-separated")
 	fs.StringVar(&f.ReadRole, "read-role", config.DefaultReadRole, "name of the read-only role in every workload account")
-	fs.StringVar(&f.OrgRoleARN, "org-role-arn", "", "role to assume for reading the organization's accounts (default: the caller's own credentials)")
+	fs.StringVar(&f.OrgRole, "org-role", config.DefaultOrgReadRole, "name of the role in the management account that reads the organization's accounts")
+	fs.StringVar(&f.OrgRoleARN, "org-role-arn", "", "ARN of the role that reads the organization's accounts (default: --org-role in the management account; none when run there)")
 	fs.Int32Var(&f.Sampling, "sampling", config.DefaultSampling, "percentage of objects the classification job analyses")
 	fs.IntVar(&f.Concurrency, "concurrency", 16, "accounts read at once")
 	fs.BoolVar(&f.JSON, "json", false, "print JSON instead of a table")
@@ -88,7 +92,33 @@ func (f *orgFlags) load(ctx context.Context) (*org, error) {
 		return nil, fmt.Errorf("finding the administrator account (sts:GetCallerIdentity): %w", err)
 	}
 	cfg.AdminAccount = aws.ToString(id.Account)
+	if cfg.OrgRoleARN == "" {
+		cfg.OrgRoleARN = f.orgRoleARN(ctx, clients, cfg.AdminAccount)
+	}
 	return &org{AWS: awsCfg, Config: cfg, Clients: clients}, nil
+}
+
+// orgRoleARN returns the --org-role in the management account, which any account of the
+// organization can name (organizations:DescribeOrganization); "" when run in the management
+// account itself or when the organization cannot be described, so the caller's own credentials
+// are used and any failure is reported where the accounts are listed.
+func (f *orgFlags) orgRoleARN(ctx context.Context, clients *awsapi.Clients, caller string) string {
+	if f.OrgRole == "" {
+		return ""
+	}
+	out, err := clients.Organizations().DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil || out.Organization == nil {
+		return ""
+	}
+	mgmt := aws.ToString(out.Organization.MasterAccountId)
+	if mgmt == "" || mgmt == caller {
+		return ""
+	}
+	partition := "aws"
+	if arn := aws.ToString(out.Organization.Arn); strings.HasPrefix(arn, "arn:") {
+		partition, _, _ = strings.Cut(strings.TrimPrefix(arn, "arn:"), ":")
+	}
+	return "arn:" + partition + ":iam::" + mgmt + ":role/" + f.OrgRole
 }
 
 // engine returns a reconciler on the organization; dryRun makes it change nothing.

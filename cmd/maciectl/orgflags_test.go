@@ -55,6 +55,7 @@ func TestOrgFlagsLoadAgainstTheSandbox(t *testing.T) {
 	}
 	c := o.Config
 	if c.AdminAccount != sandbox.ExampleAdmin || !slices.Equal(c.Regions, []string{"eu-west-1", "us-east-1"}) ||
+		c.OrgRoleARN != "arn:aws:iam::"+sandbox.ExampleManagement+":role/"+sandbox.ExampleOrgReadRole ||
 		c.Policy.String() != "macie=true" || !c.Rules().Excluded["444444444444"] {
 		t.Fatalf("config %+v", c)
 	}

@@ -17,6 +17,9 @@ import (
 // Defaults.
 const (
 	DefaultReadRole = "MacieSelfServiceRead"
+	// DefaultOrgReadRole is the role in the management account that lets the administrator
+	// account read the organization's accounts.
+	DefaultOrgReadRole = "MacieSelfServiceOrgRead"
 	DefaultSampling = 100
 )
 

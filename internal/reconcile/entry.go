@@ -121,7 +121,7 @@ func (r *Reconciler) Full(ctx context.Context) Result {
 func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task) {
 	accounts, err := r.Directory.Accounts(ctx)
 	if err != nil {
-		r.fail(ctx, c, Unit{}, fmt.Errorf("listing the organization's accounts: %w", err))
+		r.fail(ctx, c, Unit{}, err)
 		return nil, nil
 	}
 	var tasks []task

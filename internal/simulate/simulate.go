@@ -26,7 +26,7 @@ const (
 	// queue's maxReceiveCount.
 	RetryLimit = 3
 	// OrgReadRole is the role in the management account that lets the engine list accounts.
-	OrgReadRole = "MacieSelfServiceOrgRead"
+	OrgReadRole = config.DefaultOrgReadRole
 )
 
 // Options tune a run.
