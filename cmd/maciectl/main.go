@@ -26,6 +26,12 @@ func (e *exitError) Unwrap() error { return e.err }
 // withExit wraps err so that maciectl exits with code.
 func withExit(code int, err error) error { return &exitError{code: code, err: err} }
 
+// errQuiet is an exit status that is an answer, not a failure: nothing is printed for it.
+var errQuiet = errors.New("")
+
+// quietExit makes maciectl exit with code without printing anything more.
+func quietExit(code int) error { return withExit(code, errQuiet) }
+
 // streams is where a command reads and writes.
 type streams struct {
 	In     io.Reader
@@ -66,7 +72,9 @@ func exitCode(err error, w io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(w, "maciectl:", err)
+	if !errors.Is(err, errQuiet) {
+		fmt.Fprintln(w, "maciectl:", err)
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

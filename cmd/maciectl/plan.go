@@ -78,7 +78,7 @@ func planExit(v planview.View) error {
 	case v.Summary.Errors > 0:
 		return withExit(1, fmt.Errorf("%d part(s) of the organization could not be read; the plan is incomplete", v.Summary.Errors))
 	case v.Summary.Changes > 0:
-		return withExit(2, fmt.Errorf("%d change(s) to apply", v.Summary.Changes))
+		return quietExit(2) // the plan printed says what changes
 	}
 	return nil
 }
