@@ -8,6 +8,7 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/cost"
+	"github.com/macieselfservice/macie-selfservice/internal/doctor"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
@@ -118,10 +119,10 @@ func readInventory(ctx context.Context, o *org, r *reconcile.Reconciler, snap re
 		Policy: o.Config.Policy, Members: snap.Members, Concurrency: o.Config.Concurrency,
 	})
 	for _, f := range snap.Failures {
-		unread = append(unread, fmt.Sprintf("%s in %s: %v", f.Account, f.Region, f.Err))
+		unread = append(unread, fmt.Sprintf("%s in %s: %s", f.Account, f.Region, doctor.Brief(f.Err)))
 	}
 	for _, e := range errs {
-		unread = append(unread, e.Error())
+		unread = append(unread, doctor.Brief(e))
 	}
 	return inv, unread
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/cost"
+	"github.com/macieselfservice/macie-selfservice/internal/doctor"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/status"
@@ -103,7 +104,7 @@ func statusInput(ctx context.Context, o *org, r *reconcile.Reconciler, snap reco
 			in.Regions = append(in.Regions, status.Region{Region: f.Region, Jobs: []plan.Job{}, Error: f.Err.Error()})
 			continue
 		}
-		in.Failures = append(in.Failures, status.Failure{Account: f.Account, Region: f.Region, Error: f.Err.Error()})
+		in.Failures = append(in.Failures, status.Failure{Account: f.Account, Region: f.Region, Error: doctor.Brief(f.Err)})
 	}
 	if prices, err := cost.DefaultPrices(); err == nil {
 		a := cost.Assumptions{SamplingPercentage: o.Config.SamplingPercentage, MonthlyChangePercent: cost.DefaultMonthlyChangePercent}

@@ -2,8 +2,11 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/aws/smithy-go"
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
@@ -71,7 +74,7 @@ func roleChecks(ctx context.Context, roles Roles, o Options) []Check {
 	for _, a := range o.Sample {
 		c := Check{Check: CheckReadRole, Account: a}
 		if _, err := roles.BucketNames(ctx, a); err != nil {
-			out = append(out, fail(c, fmt.Sprintf("the read role %s of %s cannot list buckets: %v", o.ReadRole, a, err),
+			out = append(out, fail(c, fmt.Sprintf("the read role %s of %s cannot list buckets: %s", o.ReadRole, a, Brief(err)),
 				fmt.Sprintf("deploy the workload stack (role %s) to account %s", o.ReadRole, a)))
 			continue
 		}
@@ -112,4 +115,14 @@ func Sample(accounts []string, n int) []string {
 		out = append(out, accounts[i*len(accounts)/n])
 	}
 	return out
+}
+
+// Brief renders an error for a person: the AWS error code and message when it carries an API
+// error (the SDK's operation and credential wrapping left out), else the whole error.
+func Brief(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return err.Error()
 }

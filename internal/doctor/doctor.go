@@ -140,7 +140,7 @@ func adminCheck(ctx context.Context, m Macie, o Options, region string) []Check 
 		o.Admin, region, o.Admin, region)
 	st, err := m.Session(ctx, region)
 	if err != nil {
-		return []Check{fail(c, fmt.Sprintf("Macie is not enabled in %s: %v", region, err), designate)}
+		return []Check{fail(c, fmt.Sprintf("Macie is not enabled in %s: %s", region, Brief(err)), designate)}
 	}
 	if st != "ENABLED" {
 		return []Check{fail(c, fmt.Sprintf("Macie is %s in the administrator account in %s", st, region),
@@ -148,7 +148,7 @@ func adminCheck(ctx context.Context, m Macie, o Options, region string) []Check 
 	}
 	on, err := m.AutoEnable(ctx, region)
 	if err != nil {
-		return []Check{fail(c, fmt.Sprintf("%s is not the delegated Macie administrator in %s: %v", o.Admin, region, err), designate)}
+		return []Check{fail(c, fmt.Sprintf("%s is not the delegated Macie administrator in %s: %s", o.Admin, region, Brief(err)), designate)}
 	}
 	checks := []Check{pass(c, fmt.Sprintf("%s is the delegated Macie administrator in %s", o.Admin, region))}
 	ae := Check{Check: CheckAutoEnable, Region: region}

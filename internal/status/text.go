@@ -1,6 +1,7 @@
 package status
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"maps"
@@ -20,19 +21,44 @@ func (r Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Region, yesNo(g.Publishing), regionJob(g))
 	}
 	fmt.Fprintln(tw)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return r.writeAccounts(w)
+}
+
+// writeAccounts prints the accounts table, each row followed by its buckets' lines, which take
+// no part in the column widths.
+func (r Report) writeAccounts(w io.Writer) error {
+	var rows bytes.Buffer
+	tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tREGION\tMEMBER\tIN SCOPE\tSCANNED\tNEAR-MISS\tMONTHLY USD")
+	details := [][]string{nil}
 	for _, a := range r.Accounts {
 		if a.Error != "" {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t-\t-\t-\n", a.Account, a.Region, a.Status)
-			fmt.Fprintf(tw, "  error: %s\t\t\t\t\t\t\n", a.Error)
+			details = append(details, []string{"  error: " + a.Error})
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%.2f\n", a.Account, a.Region, a.Status, a.InScope, a.Scanned, a.NearMisses, a.MonthlyUSD)
+		var lines []string
 		for _, b := range a.Buckets {
-			fmt.Fprintf(tw, "  %s [%s]: %s\t\t\t\t\t\t\n", b.Name, tagList(b.Tags), bucketNote(b))
+			lines = append(lines, fmt.Sprintf("  %s [%s]: %s", b.Name, tagList(b.Tags), bucketNote(b)))
+		}
+		details = append(details, lines)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var out strings.Builder
+	for i, line := range strings.Split(strings.TrimSuffix(rows.String(), "\n"), "\n") {
+		out.WriteString(line + "\n")
+		for _, d := range details[i] {
+			out.WriteString(d + "\n")
 		}
 	}
-	return tw.Flush()
+	_, err := io.WriteString(w, out.String())
+	return err
 }
 
 // regionJob renders the active job's columns and the other managed jobs.
