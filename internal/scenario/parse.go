@@ -29,6 +29,9 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if len(data) > maxSize {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxSize)
 	}
+	if err := checkDepth(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%s", name, oneLine(err))
