@@ -68,7 +68,9 @@ type STSAPI interface {
 }
 
 // SQSAPI is the part of the Amazon SQS client the project uses: maciectl doctor reads the depth
-// of the dead-letter queue.
+// of the dead-letter queue; maciectl replay receives its messages and deletes those it reconciled.
 type SQSAPI interface {
 	GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error)
+	ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error)
+	DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error)
 }
