@@ -3,7 +3,7 @@ GO            ?= go
 GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
 GOLANGCI_VERSION := v2.15.0
 
-.PHONY: help build package demo test lint lint-install vet fmt-check tidy-check verify
+.PHONY: help build package demo test bench bench-quick lint lint-install vet fmt-check tidy-check verify
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,12 @@ demo: ## Run the demo on the embedded sandbox.
 
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=1 ./...
+
+bench: ## Run the benchmark suite (about 5 minutes) and rewrite the tables of BENCHMARKS.md.
+	$(GO) run ./bench/report -out BENCHMARKS.md
+
+bench-quick: ## The benchmarks' regression guard on API call counts (also part of make test).
+	$(GO) test -count=1 -run 'TestEventCallsStayFlat|TestBurstReconcilesEachPairOncePerBatch|TestSweepCallsPerAccount' ./bench/
 
 lint-install: ## Install golangci-lint.
 	$(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)

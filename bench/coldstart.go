@@ -70,7 +70,7 @@ func MeasureColdStart(ctx context.Context, runs int) (ColdStart, error) {
 	for i := range runs {
 		inv, err := coldRun(ctx, env, rie, []string{bootstrap}, fmt.Sprintf("6666%08d", 2*i+1), dir, true)
 		if err != nil {
-			return cs, fmt.Errorf("Go function, run %d: %w", i+1, err)
+			return cs, fmt.Errorf("the Go function, run %d: %w", i+1, err)
 		}
 		cs.Go = append(cs.Go, inv)
 		if missing != "" {
@@ -78,7 +78,7 @@ func MeasureColdStart(ctx context.Context, runs int) (ColdStart, error) {
 		}
 		inv, err = coldRun(ctx, env, rie, []string{python, script}, fmt.Sprintf("6666%08d", 2*i+2), dir, false)
 		if err != nil {
-			return cs, fmt.Errorf("Python function, run %d: %w", i+1, err)
+			return cs, fmt.Errorf("the Python function, run %d: %w", i+1, err)
 		}
 		cs.Python = append(cs.Python, inv)
 	}

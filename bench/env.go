@@ -70,7 +70,7 @@ func NewEnv(opts EnvOptions) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening for the sandbox: %w", err)
 	}
-	var h http.Handler = sb.Handler()
+	h := sb.Handler()
 	if opts.Rate > 0 {
 		h = RateLimit(h, opts.Rate, opts.Burst)
 	}

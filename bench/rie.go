@@ -95,8 +95,11 @@ func invoke(ctx context.Context, url string, payload []byte) (string, error) {
 	}
 	defer func() { _ = res.Body.Close() }()
 	body, err := io.ReadAll(res.Body)
-	if err != nil || res.StatusCode != http.StatusOK {
-		return string(body), fmt.Errorf("invoking: HTTP %d %s (%v)", res.StatusCode, body, err)
+	if err != nil {
+		return "", fmt.Errorf("invoking: reading the answer: %w", err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return string(body), fmt.Errorf("invoking: HTTP %d %s", res.StatusCode, body)
 	}
 	return string(body), nil
 }
