@@ -57,6 +57,7 @@ classification job scans exactly the tagged buckets. Accounts with nothing tagge
 	root.AddCommand(newSimulateCmd(io, nil), newDemoCmd(io, nil))
 	root.AddCommand(newPlanCmd(io, nil), newApplyCmd(io, nil))
 	root.AddCommand(newCostCmd(io, nil), newStatusCmd(io, nil), newDoctorCmd(io, nil))
+	root.AddCommand(newReplayCmd(io, nil))
 	return root
 }
 
