@@ -3,7 +3,7 @@ GO            ?= go
 GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
 GOLANGCI_VERSION := v2.15.0
 
-.PHONY: help build package demo test bench bench-quick lint lint-install vet fmt-check tidy-check verify
+.PHONY: help build package demo test soak fuzz bench bench-quick lint lint-install vet fmt-check tidy-check verify
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,16 @@ demo: ## Run the demo on the embedded sandbox.
 
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=1 ./...
+
+SOAK_SEQUENCES ?= 10000
+FUZZ_TIME      ?= 20s
+
+soak: ## Run 10,000 randomised convergence sequences (SOAK_SEQUENCES, CONVERGENCE_FIRST_SEED to change).
+	CONVERGENCE_SEQUENCES=$(SOAK_SEQUENCES) $(GO) test -count=1 -timeout 0 -run '^TestRandomSequences$$' -v ./internal/convergence/
+
+fuzz: ## Fuzz the event decoder and the scenario parser, 20 s each (FUZZ_TIME to change).
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZ_TIME) ./internal/event/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_TIME) ./internal/scenario/
 
 bench: ## Run the benchmark suite (about 5 minutes) and rewrite the tables of BENCHMARKS.md.
 	$(GO) run ./bench/report -out BENCHMARKS.md
