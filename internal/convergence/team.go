@@ -17,7 +17,6 @@ type owned struct{ Account, Region string }
 // team makes the teams' S3 calls, as each bucket's owner, with its own clients: faults and
 // timeouts are injected into the engine's calls, not these.
 type team struct {
-	url     string
 	cfg     func(account, region string) aws.Config
 	clients map[owned]*s3.Client
 	buckets map[string]owned // the buckets that exist now
