@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 )
@@ -108,6 +109,25 @@ func TestSweepCallsPerAccount(t *testing.T) {
 	}
 	if got := first.Calls.Total() - second.Calls.Total(); got > first.Tagged+4 {
 		t.Errorf("first pass made %d calls more than the second, want at most one per enrolment and the Region's set-up", got)
+	}
+}
+
+func TestSweepCallsDoNotDependOnUntaggedBuckets(t *testing.T) {
+	o := SweepOptions{Accounts: 30, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 2, Rate: 1e6, Concurrency: 8, Passes: 1}
+	all, err := Sweep(context.Background(), o, RunSweep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.SkipUntagged = true
+	tagged, err := Sweep(context.Background(), o, RunSweep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all[0].Held != 30*20 || tagged[0].Held >= all[0].Held/2 {
+		t.Errorf("the sandbox held %d and %d buckets", all[0].Held, tagged[0].Held)
+	}
+	if !maps.Equal(all[0].Calls, tagged[0].Calls) {
+		t.Errorf("calls with every bucket: %s; with the tagged ones only: %s", all[0].Calls, tagged[0].Calls)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,10 +37,26 @@ type SweepRun struct {
 	OpenFiles int `json:"openFiles"`
 }
 
-// RunSweep runs one full reconcile with a fresh engine against endpoint, in this process.
-func RunSweep(ctx context.Context, endpoint string, concurrency int) (SweepRun, error) {
+// RunSweep runs one full reconcile with a fresh engine against endpoint, in this process, with
+// the options' concurrency and memory limit. It is a SweepRunner.
+func RunSweep(ctx context.Context, endpoint string, o SweepOptions) (SweepRun, error) {
+	return Sweeper{}.Run(ctx, endpoint, o)
+}
+
+// Sweeper runs full reconciles in this process, optionally writing a heap profile.
+type Sweeper struct {
+	// HeapProfile, when set, receives the live heap once the sweep is over, the engine (and
+	// everything it caches) still alive.
+	HeapProfile string
+}
+
+// Run is a SweepRunner.
+func (s Sweeper) Run(ctx context.Context, endpoint string, o SweepOptions) (SweepRun, error) {
+	if o.MemLimit > 0 {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(o.MemLimit))
+	}
 	stop := sampleHeap()
-	eng := NewEngine(endpoint, concurrency)
+	eng := NewEngine(endpoint, o.Concurrency)
 	start := time.Now()
 	res := eng.Full(ctx)
 	run := SweepRun{Wall: time.Since(start), Units: res.Units, Failures: len(res.Failures), Pending: res.Pending,
@@ -59,10 +77,32 @@ func RunSweep(ctx context.Context, endpoint string, concurrency int) (SweepRun, 
 	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
 		run.OpenFiles = len(fds)
 	}
+	if s.HeapProfile != "" {
+		if err := writeHeapProfile(s.HeapProfile); err != nil {
+			return run, err
+		}
+	}
+	runtime.KeepAlive(eng)
 	if err := failed(res); err != nil {
 		return run, fmt.Errorf("%d pairs failed: %w", run.Failures, err)
 	}
 	return run, nil
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating the heap profile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("writing the heap profile: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the heap profile: %w", err)
+	}
+	return nil
 }
 
 // sampleHeap samples HeapInuse until the returned function is called, which returns the peak.

@@ -75,7 +75,7 @@ func BurstTable(rows []BurstRow) string {
 	var b strings.Builder
 	b.WriteString("| order | batch | events | batches | distinct pairs (Σ per batch) | reconciles | reconciles / pairs | " +
 		"reconciles / event | API calls | calls / event | failed pairs |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %.2f | %.3f | %s | %.2f | %d |\n", r.Order, r.Batch,
 			num(r.Events), num(r.Batches), num(r.Pairs), num(r.Units), ratio(r.Units, r.Pairs),
@@ -97,13 +97,13 @@ func BurstBreakdown(rows []BurstRow) string {
 // SweepTable renders the sweep passes.
 func SweepTable(rows []SweepRow) string {
 	var b strings.Builder
-	b.WriteString("| accounts × buckets | pass | accounts with a tagged bucket | members created | API calls | " +
+	b.WriteString("| accounts × buckets | buckets in the sandbox | GOMEMLIMIT | pass | accounts with a tagged bucket | members created | API calls | " +
 		"wall time | floor | wall / floor | engine peak RSS | engine peak heap |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		o := r.Options
-		fmt.Fprintf(&b, "| %s × %d | %d | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", num(o.Accounts),
-			o.BucketsPerAccount, r.Pass, num(r.Tagged), num(r.Run.Creates), num(r.Calls.Total()), secs(r.Run.Wall),
+		fmt.Fprintf(&b, "| %s × %d | %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", num(o.Accounts),
+			o.BucketsPerAccount, num(r.Held), memLimit(o.MemLimit), r.Pass, num(r.Tagged), num(r.Run.Creates), num(r.Calls.Total()), secs(r.Run.Wall),
 			secs(r.Floor()), float64(r.Run.Wall)/float64(r.Floor()), mib(r.Run.PeakRSSBytes), mib(r.Run.PeakHeapBytes))
 	}
 	return b.String()
@@ -179,6 +179,13 @@ func ratio(a, b int) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
+}
+
+func memLimit(n int64) string {
+	if n <= 0 {
+		return "none"
+	}
+	return mib(uint64(n))
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }

@@ -38,7 +38,11 @@ type plan struct {
 // Sweep conditions: 20 ms per call, 200 calls a second, 16 pairs at once. The rate bound
 // dominates (16 / 20 ms would allow 800 calls a second), and 10,000 accounts cost about
 // 30,000 calls, so the floor of the largest sweep is about 2.5 minutes.
+//
+// The last sweep repeats the largest with a soft memory limit (GOMEMLIMIT) of 100 MiB, to show
+// whether the engine fits Lambda's smallest memory size, 128 MB, when the Go runtime is told so.
 const (
+	memLimit    = 100 << 20
 	latency     = 20 * time.Millisecond
 	rate        = 200
 	concurrency = 16
@@ -49,11 +53,15 @@ func fullPlan() plan {
 		return bench.SweepOptions{Accounts: accounts, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 1,
 			Latency: latency, Rate: rate, Concurrency: concurrency, Passes: passes}
 	}
+	large := sweep(10000, 1)
+	large.SkipUntagged = true
+	limited := large
+	limited.MemLimit = memLimit
 	return plan{
 		sizes: []int{1, 10, 100, 1000, 10000},
-		burst: bench.BurstOptions{Accounts: 500, BucketsPerAccount: 20, BatchSizes: []int{10, 100},
+		burst: bench.BurstOptions{Accounts: 500, BucketsPerAccount: 20, BatchSizes: []int{10, 100, 1000},
 			Orders: []bench.Order{bench.Clustered, bench.Interleaved}, Concurrency: concurrency},
-		sweeps:   []bench.SweepOptions{sweep(1000, 2), sweep(10000, 1)},
+		sweeps:   []bench.SweepOptions{sweep(1000, 2), large, limited},
 		coldRuns: 5,
 	}
 }
@@ -74,19 +82,22 @@ func main() {
 	only := flag.String("only", "", "comma-separated subset of: machine, events, burst, sweep, cold")
 	child := flag.String("child-sweep", "", "internal: run one sweep against this endpoint and print it as JSON")
 	conc := flag.Int("concurrency", concurrency, "internal: the child sweep's engine concurrency")
+	memLimitFlag := flag.Int64("memlimit", 0, "internal: the child sweep's soft memory limit in bytes")
 	cpuprofile := flag.String("cpuprofile", "", "write the child sweeps' CPU profile to this file")
+	memprofile := flag.String("memprofile", "", "write the child sweeps' live heap at the end to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var err error
 	if *child != "" {
-		err = childSweep(ctx, *child, *conc, *cpuprofile)
+		err = childSweep(ctx, *child, bench.SweepOptions{Concurrency: *conc, MemLimit: *memLimitFlag},
+			profiles{*cpuprofile, *memprofile})
 	} else {
 		p := fullPlan()
 		if *quick {
 			p = quickPlan()
 		}
-		err = report(ctx, p, *out, sections(*only), *cpuprofile)
+		err = report(ctx, p, *out, sections(*only), profiles{*cpuprofile, *memprofile})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
@@ -102,7 +113,10 @@ func sections(only string) []string {
 }
 
 // report measures the sections and writes their tables.
-func report(ctx context.Context, p plan, out string, which []string, cpuprofile string) error {
+// profiles name the files that receive the child sweeps' profiles ("" for none).
+type profiles struct{ cpu, mem string }
+
+func report(ctx context.Context, p plan, out string, which []string, prof profiles) error {
 	blocks := map[string]string{}
 	steps := []struct {
 		name string
@@ -111,7 +125,7 @@ func report(ctx context.Context, p plan, out string, which []string, cpuprofile 
 		{"machine", func() error { blocks["machine"] = bench.Machine(ctx); return nil }},
 		{"events", func() error { return events(ctx, p, blocks) }},
 		{"burst", func() error { return burst(ctx, p, blocks) }},
-		{"sweep", func() error { return sweep(ctx, p, blocks, cpuprofile) }},
+		{"sweep", func() error { return sweep(ctx, p, blocks, prof) }},
 		{"cold", func() error { return cold(ctx, p, blocks) }},
 	}
 	for _, s := range steps {
@@ -147,10 +161,10 @@ func burst(ctx context.Context, p plan, blocks map[string]string) error {
 	return nil
 }
 
-func sweep(ctx context.Context, p plan, blocks map[string]string, cpuprofile string) error {
+func sweep(ctx context.Context, p plan, blocks map[string]string, prof profiles) error {
 	var rows []bench.SweepRow
 	for _, o := range p.sweeps {
-		r, err := bench.Sweep(ctx, o, childRunner(cpuprofile))
+		r, err := bench.Sweep(ctx, o, childRunner(prof))
 		if err != nil {
 			return err
 		}
@@ -200,15 +214,19 @@ func write(out string, blocks map[string]string) error {
 }
 
 // childRunner runs each sweep in a child process: this program with -child-sweep.
-func childRunner(cpuprofile string) bench.SweepRunner {
-	return func(ctx context.Context, endpoint string, concurrency int) (bench.SweepRun, error) {
+func childRunner(prof profiles) bench.SweepRunner {
+	return func(ctx context.Context, endpoint string, o bench.SweepOptions) (bench.SweepRun, error) {
 		self, err := os.Executable()
 		if err != nil {
 			return bench.SweepRun{}, fmt.Errorf("finding this program: %w", err)
 		}
-		args := []string{"-child-sweep", endpoint, "-concurrency", strconv.Itoa(concurrency)}
-		if cpuprofile != "" {
-			args = append(args, "-cpuprofile", cpuprofile)
+		args := []string{"-child-sweep", endpoint, "-concurrency", strconv.Itoa(o.Concurrency),
+			"-memlimit", strconv.FormatInt(o.MemLimit, 10)}
+		if prof.cpu != "" {
+			args = append(args, "-cpuprofile", prof.cpu)
+		}
+		if prof.mem != "" {
+			args = append(args, "-memprofile", prof.mem)
 		}
 		cmd := exec.CommandContext(ctx, self, args...)
 		cmd.Stderr = os.Stderr
@@ -225,9 +243,9 @@ func childRunner(cpuprofile string) bench.SweepRunner {
 }
 
 // childSweep runs one sweep in this process and prints it as JSON.
-func childSweep(ctx context.Context, endpoint string, concurrency int, cpuprofile string) error {
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
+func childSweep(ctx context.Context, endpoint string, o bench.SweepOptions, prof profiles) error {
+	if prof.cpu != "" {
+		f, err := os.Create(prof.cpu)
 		if err != nil {
 			return fmt.Errorf("creating the CPU profile: %w", err)
 		}
@@ -237,7 +255,7 @@ func childSweep(ctx context.Context, endpoint string, concurrency int, cpuprofil
 		}
 		defer pprof.StopCPUProfile()
 	}
-	run, runErr := bench.RunSweep(ctx, endpoint, concurrency)
+	run, runErr := bench.Sweeper{HeapProfile: prof.mem}.Run(ctx, endpoint, o)
 	if err := json.NewEncoder(os.Stdout).Encode(run); err != nil {
 		return fmt.Errorf("printing the sweep: %w", err)
 	}
