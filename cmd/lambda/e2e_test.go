@@ -19,6 +19,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/lambdafn"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 )
 
 const (
@@ -37,15 +38,8 @@ const (
 // management account, the administrator's designation.
 func TestFunctionUnderTheEmulator(t *testing.T) {
 	bootstrap, rie := binaries(t)
-	sb := sandbox.New(sandbox.Options{Seed: 11})
-	if err := sb.LoadExample(); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := sandboxtest.Example(t, sandbox.Options{Seed: 11})
+	sb := srv.Sandbox()
 	cfnResp := newResponseURL(t)
 	env := map[string]string{
 		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": admin, "AWS_SECRET_ACCESS_KEY": "x",

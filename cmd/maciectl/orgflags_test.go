@@ -10,21 +10,14 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 )
 
 // sandboxEnv serves the example organization and points the default credential chain at it as
 // the administrator account.
 func sandboxEnv(t *testing.T) *sandbox.Server {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{})
-	if err := sb.LoadExample(); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := sandboxtest.Example(t, sandbox.Options{})
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": sandbox.ExampleAdmin, "AWS_SECRET_ACCESS_KEY": "x", "AWS_REGION": "eu-west-1",
 		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PROFILE": "",

@@ -19,6 +19,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/planview"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 	"github.com/macieselfservice/macie-selfservice/internal/simulate"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
@@ -76,11 +77,7 @@ func newPlanFixture(t *testing.T) *planFixture {
 		t.Fatal(err)
 	}
 	sb.AddRole(pfManagement, config.DefaultReadRole) // the engine reads the management account too
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := sandboxtest.Start(t, sb)
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": pfAdmin, "AWS_SECRET_ACCESS_KEY": "x", "AWS_REGION": "eu-west-1",
 		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PROFILE": "",

@@ -9,22 +9,15 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/cost"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 )
 
 // exampleClients serves the example organization and returns the administrator's clients.
 func exampleClients(t *testing.T) (*sandbox.Sandbox, *Clients) {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{})
-	if err := sb.LoadExample(); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := sandboxtest.Example(t, sandbox.Options{})
 	cfg := srv.Config(context.Background(), sandbox.ExampleAdmin, "eu-west-1")
-	return sb, NewClients(cfg, ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
+	return srv.Sandbox(), NewClients(cfg, ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
 }
 
 func newTestInventory(c *Clients) *Inventory {

@@ -23,6 +23,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
 
@@ -93,15 +94,8 @@ func testConfig() config.Config {
 // designated in both example Regions.
 func newFixture(t *testing.T, cfg config.Config) *fixture {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{Seed: 7})
-	if err := sb.LoadExample(); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := sandboxtest.Example(t, sandbox.Options{Seed: 7})
+	sb := srv.Sandbox()
 	out := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(out, nil))
 	ctx := context.Background()
