@@ -16,6 +16,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
 )
 
@@ -51,11 +52,7 @@ func newECHarness(t *testing.T, member string, buckets ...sandbox.Bucket) *ecHar
 	if err := o.install(sb); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := sandboxtest.Start(t, sb)
 	ctx := context.Background()
 	eng := engine.New(srv.Config(ctx, adminAccount, ecRegion), o.config(1), engine.Options{Endpoint: srv.URL(),
 		MaxAttempts: 1, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}})

@@ -15,6 +15,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 )
 
 const (
@@ -40,11 +41,7 @@ func newHostile(t *testing.T) *hostile {
 	if err := o.install(sb); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := sandboxtest.Start(t, sb)
 	ctx := context.Background()
 	logs := &bytes.Buffer{}
 	eng := engine.New(srv.Config(ctx, adminAccount, region), o.config(1), engine.Options{Endpoint: srv.URL(),
