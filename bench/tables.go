@@ -75,9 +75,9 @@ func BurstTable(rows []BurstRow) string {
 	var b strings.Builder
 	b.WriteString("| order | batch | events | batches | distinct pairs (Σ per batch) | reconciles | reconciles / pairs | " +
 		"reconciles / event | API calls | calls / event | failed pairs |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("|---" + strings.Repeat("|---:", 10) + "|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %.2f | %.3f | %s | %.2f | %d |\n", r.Order, r.Batch,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.2f | %.3f | %s | %.2f | %d |\n", r.Order, num(r.Batch),
 			num(r.Events), num(r.Batches), num(r.Pairs), num(r.Units), ratio(r.Units, r.Pairs),
 			ratio(r.Units, r.Events), num(r.Calls.Total()), ratio(r.Calls.Total(), r.Events), r.Failures)
 	}
@@ -89,7 +89,7 @@ func BurstBreakdown(rows []BurstRow) string {
 	var b strings.Builder
 	b.WriteString("| order | batch | calls per operation |\n|---|---:|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %d | %s |\n", r.Order, r.Batch, r.Calls)
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", r.Order, num(r.Batch), r.Calls)
 	}
 	return b.String()
 }
@@ -99,7 +99,7 @@ func SweepTable(rows []SweepRow) string {
 	var b strings.Builder
 	b.WriteString("| accounts × buckets | buckets in the sandbox | GOMEMLIMIT | pass | accounts with a tagged bucket | members created | API calls | " +
 		"wall time | floor | wall / floor | engine peak RSS | engine peak heap |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("|---" + strings.Repeat("|---:", 11) + "|\n")
 	for _, r := range rows {
 		o := r.Options
 		fmt.Fprintf(&b, "| %s × %d | %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", num(o.Accounts),
@@ -112,9 +112,9 @@ func SweepTable(rows []SweepRow) string {
 // SweepBreakdown renders the calls per operation of each pass.
 func SweepBreakdown(rows []SweepRow) string {
 	var b strings.Builder
-	b.WriteString("| accounts | pass | calls per operation |\n|---:|---:|---|\n")
+	b.WriteString("| accounts | GOMEMLIMIT | pass | calls per operation |\n|---:|---:|---:|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %d | %s |\n", num(r.Options.Accounts), r.Pass, r.Calls)
+		fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", num(r.Options.Accounts), memLimit(r.Options.MemLimit), r.Pass, r.Calls)
 	}
 	return b.String()
 }
