@@ -3,7 +3,18 @@ GO            ?= go
 GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo $(HOME)/go/bin/golangci-lint)
 GOLANGCI_VERSION := v2.15.0
 
-.PHONY: help build package demo test soak fuzz bench bench-quick lint lint-install vet fmt-check tidy-check verify
+# Every target builds and tests with Go 1.27.3, which the go command fetches once from the module
+# proxy: the standard library of Go 1.26.8 has known vulnerabilities in code this project reaches
+# (see vulncheck). go.mod keeps go 1.26 as the minimum language version.
+export GOTOOLCHAIN ?= go1.27.3
+
+# The Go vulnerability database, built from the golang.org/x/vulndb module (the module proxy
+# serves it; the database's own site is not needed).
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+VULN_VERSION   := v1.9.0
+VULNDB_DIR     := $(CURDIR)/.cache/vulndb
+
+.PHONY: help build package demo test soak fuzz vulncheck bench bench-quick lint lint-install vet fmt-check tidy-check verify
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -32,6 +43,12 @@ fuzz: ## Fuzz the event decoder and the scenario parser, 20 s each (FUZZ_TIME to
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZ_TIME) ./internal/event/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_TIME) ./internal/scenario/
 
+vulncheck: ## Report known vulnerabilities in code the project reaches (govulncheck); fails on any.
+	@src=$$(cd / && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	  test -d "$$src/data/osv" || { echo "golang.org/x/vulndb has no data/osv"; exit 1; }; \
+	  rm -rf $(VULNDB_DIR) && cd / && $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB_DIR)
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(VULN_VERSION) -db file://$(VULNDB_DIR) ./...
+
 bench: ## Run the benchmark suite (about 5 minutes) and rewrite the tables of BENCHMARKS.md.
 	$(GO) run ./bench/report -out BENCHMARKS.md
 
@@ -53,4 +70,4 @@ fmt-check: ## Fail when a file is not gofmt'd.
 tidy-check: ## Fail when go mod tidy would change go.mod or go.sum.
 	$(GO) mod tidy -diff
 
-verify: fmt-check vet lint tidy-check test ## Everything a change must pass.
+verify: fmt-check vet lint tidy-check vulncheck test ## Everything a change must pass.
