@@ -1,7 +1,7 @@
 // Command report runs the benchmark suite of package bench and writes its tables into
 // BENCHMARKS.md, between the document's <!-- begin:NAME --> and <!-- end:NAME --> markers.
 //
-//	go run ./bench/report                  # every table, about 5 minutes on 2 CPUs
+//	go run ./bench/report                  # every table, about 7 minutes on 2 CPUs
 //	go run ./bench/report -quick -out ""   # small sizes, tables on stdout only
 //	go run ./bench/report -only sweep -cpuprofile sweep.pprof
 //
