@@ -31,8 +31,9 @@ type DirectoryOptions struct {
 }
 
 // Directory knows the organization's accounts through AWS Organizations. It implements
-// reconcile.Directory and is safe for concurrent use. The account list is cached for a TTL, so a
-// batch of events costs at most one listing.
+// reconcile.Directory and is safe for concurrent use. The account list, and each account
+// described on its own, are cached for a TTL, so events for an account already seen cost no
+// Organizations call.
 type Directory struct {
 	org OrganizationsAPI
 	ttl time.Duration
@@ -40,10 +41,18 @@ type Directory struct {
 
 	listMu sync.Mutex // one listing at a time
 
-	mu       sync.Mutex
-	accounts []reconcile.Account
-	byID     map[string]reconcile.Account
-	listedAt time.Time
+	mu        sync.Mutex
+	accounts  []reconcile.Account
+	byID      map[string]reconcile.Account
+	listedAt  time.Time
+	described map[string]described
+}
+
+// described is the answer of DescribeAccount for one account, found or not.
+type described struct {
+	account reconcile.Account
+	ok      bool
+	at      time.Time
 }
 
 // NewDirectory returns the directory, calling Organizations with c's identity or, when
@@ -89,8 +98,12 @@ func (d *Directory) Account(ctx context.Context, id string) (reconcile.Account, 
 	if a, ok := d.cached(id); ok {
 		return a, true, nil
 	}
+	if e, ok := d.describedFresh(id); ok {
+		return e.account, e.ok, nil
+	}
 	out, err := d.org.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(id)})
 	if apierr.Is(err, apierr.NotFound) {
+		d.remember(id, reconcile.Account{}, false)
 		return reconcile.Account{}, false, nil
 	}
 	if err != nil {
@@ -99,7 +112,26 @@ func (d *Directory) Account(ctx context.Context, id string) (reconcile.Account, 
 	if out.Account == nil {
 		return reconcile.Account{}, false, fmt.Errorf("describing account %s: empty answer", id)
 	}
-	return account(*out.Account), true, nil
+	a := account(*out.Account)
+	d.remember(id, a, true)
+	return a, true, nil
+}
+
+// describedFresh returns the cached DescribeAccount answer for id when it is younger than the TTL.
+func (d *Directory) describedFresh(id string) (described, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e, ok := d.described[id]
+	return e, ok && d.now().Sub(e.at) < d.ttl
+}
+
+func (d *Directory) remember(id string, a reconcile.Account, ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.described == nil {
+		d.described = map[string]described{}
+	}
+	d.described[id] = described{account: a, ok: ok, at: d.now()}
 }
 
 // list reads every account with the SDK paginator.

@@ -152,6 +152,31 @@ func TestAccountUsesFreshListElseDescribe(t *testing.T) {
 	}
 }
 
+func TestAccountRemembersWhatItDescribed(t *testing.T) {
+	org := newFakeOrg(3)
+	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	d := newDirectory(org, DirectoryOptions{Now: clk.now, TTL: time.Minute})
+	ctx := context.Background()
+	for range 5 { // a stream of events for the same two accounts
+		if _, ok, err := d.Account(ctx, "000000000001"); err != nil || !ok {
+			t.Fatalf("member: ok %v, err %v", ok, err)
+		}
+		if _, ok, err := d.Account(ctx, "999999999999"); err != nil || ok {
+			t.Fatalf("outsider: ok %v, err %v", ok, err)
+		}
+	}
+	if _, n := org.counts(); n != 2 {
+		t.Fatalf("DescribeAccount calls = %d, want one per account", n)
+	}
+	clk.advance(time.Minute)
+	if _, _, err := d.Account(ctx, "000000000001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := org.counts(); n != 3 {
+		t.Fatalf("DescribeAccount calls = %d, want the answer described again after the TTL", n)
+	}
+}
+
 func TestAccountStatusFallsBackToLegacyStatus(t *testing.T) {
 	got := account(orgtypes.Account{Id: aws.String("000000000001"), Status: orgtypes.AccountStatusSuspended})
 	if got.Status != "SUSPENDED" {
