@@ -73,7 +73,8 @@ func TestFunctionEnvironmentsAreValidConfigurations(t *testing.T) {
 func TestEnvironmentNamesAreKnown(t *testing.T) {
 	known := []string{lambdafn.EnvMode, config.EnvAdminAccount, config.EnvRegions, config.EnvTagKey, config.EnvTagValue,
 		config.EnvProtected, config.EnvExcluded, config.EnvReadRole, config.EnvOrgRoleARN, config.EnvSampling,
-		config.EnvDryRun, config.EnvConcurrency}
+		config.EnvDryRun, config.EnvConcurrency,
+		"GOMEMLIMIT"} // read by the Go runtime
 	for _, f := range []role{{Central, "Function"}, {Management, "DelegatedAdminFunction"}} {
 		vars := obj(obj(one(t, raw(t, f.Template), f.Template, f.ID).Props["Environment"])["Variables"])
 		for k := range vars {
