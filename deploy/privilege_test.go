@@ -51,13 +51,14 @@ var callers = map[string][]role{
 var operatorOnly = []string{
 	"MacieAPI.DescribeClassificationJob",
 	"MacieAPI.DescribeOrganizationConfiguration",
-	"MacieAPI.UpdateOrganizationConfiguration",
 	"MacieAPI.GetMacieSession",
 	"MacieAPI.SearchResources",
 	"MacieAPI.GetUsageTotals",
 	"S3API.ListBuckets",
 	"OrganizationsAPI.DescribeOrganization",
 	"SQSAPI.GetQueueAttributes", // maciectl doctor: depth of the dead-letter queue
+	"SQSAPI.ReceiveMessage",     // maciectl replay: read the dead-letter queue
+	"SQSAPI.DeleteMessage",      // maciectl replay: drop what was reconciled
 }
 
 // servicePrefix is the IAM service prefix of each interface of sdk.go.

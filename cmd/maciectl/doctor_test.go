@@ -99,7 +99,7 @@ func TestDoctorPassesAfterApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = awsapi.NewClients(awsCfg, awsapi.ClientOptions{Endpoint: f.srv.URL()}).Macie("eu-west-1").
+	_, err = awsapi.NewClients(awsCfg, awsapi.ClientOptions{Endpoint: f.srv.URL()}).Macie("eu-west-1").(*macie2.Client).
 		UpdateOrganizationConfiguration(ctx, &macie2.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(false)})
 	if err != nil {
 		t.Fatal(err)

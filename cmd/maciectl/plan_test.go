@@ -106,7 +106,8 @@ func (f *planFixture) staleJobAndAutoEnable(t *testing.T) string {
 	if err := awsapi.NewMacie(clients).CreateJob(ctx, "eu-west-1", old); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := clients.Macie("eu-west-1").UpdateOrganizationConfiguration(ctx,
+	// The project never changes auto-enable; the test does, as the organization's own admin would.
+	if _, err := clients.Macie("eu-west-1").(*macie2.Client).UpdateOrganizationConfiguration(ctx,
 		&macie2.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(true)}); err != nil {
 		t.Fatal(err)
 	}

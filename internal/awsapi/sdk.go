@@ -36,7 +36,6 @@ type MacieAPI interface {
 	EnableOrganizationAdminAccount(ctx context.Context, in *macie2.EnableOrganizationAdminAccountInput, optFns ...func(*macie2.Options)) (*macie2.EnableOrganizationAdminAccountOutput, error)
 	ListOrganizationAdminAccounts(ctx context.Context, in *macie2.ListOrganizationAdminAccountsInput, optFns ...func(*macie2.Options)) (*macie2.ListOrganizationAdminAccountsOutput, error)
 	DescribeOrganizationConfiguration(ctx context.Context, in *macie2.DescribeOrganizationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.DescribeOrganizationConfigurationOutput, error)
-	UpdateOrganizationConfiguration(ctx context.Context, in *macie2.UpdateOrganizationConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.UpdateOrganizationConfigurationOutput, error)
 	GetMacieSession(ctx context.Context, in *macie2.GetMacieSessionInput, optFns ...func(*macie2.Options)) (*macie2.GetMacieSessionOutput, error)
 	SearchResources(ctx context.Context, in *macie2.SearchResourcesInput, optFns ...func(*macie2.Options)) (*macie2.SearchResourcesOutput, error)
 	GetUsageTotals(ctx context.Context, in *macie2.GetUsageTotalsInput, optFns ...func(*macie2.Options)) (*macie2.GetUsageTotalsOutput, error)
