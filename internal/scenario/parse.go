@@ -37,7 +37,7 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		return nil, fmt.Errorf("%s:%s", name, oneLine(err))
 	}
 	var s Scenario
-	if err := yaml.UnmarshalWithOptions(data, &s, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+	if err := decode(data, &s); err != nil {
 		return nil, fmt.Errorf("%s:%s", name, oneLine(err))
 	}
 	for i := range s.Steps {
@@ -51,6 +51,17 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
+}
+
+// decode unmarshals strictly. The YAML library panics on some malformed input (a tag where a
+// sequence belongs, found by fuzzing); that is an error in the input, reported as such.
+func decode(data []byte, s *Scenario) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed YAML the reader cannot decode (%v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, s, yaml.DisallowUnknownField(), yaml.Strict())
 }
 
 // pathError is a validation error at a YAML path such as $.steps[2].putTags.

@@ -82,3 +82,11 @@ func TestDemoIsValid(t *testing.T) {
 		t.Fatalf("demo %+v", s)
 	}
 }
+
+func TestYAMLReaderPanicIsAnError(t *testing.T) {
+	// Found by FuzzParse: the YAML library dereferences nil on a tag where a sequence belongs.
+	in := "organization:\n  regions: !eu-st-1,us-east-1]\n"
+	if _, err := Parse("t.yaml", []byte(in)); err == nil || !strings.HasPrefix(err.Error(), "t.yaml:") {
+		t.Fatalf("err = %v", err)
+	}
+}
