@@ -20,7 +20,7 @@ const (
 	// DefaultOrgReadRole is the role in the management account that lets the administrator
 	// account read the organization's accounts.
 	DefaultOrgReadRole = "MacieSelfServiceOrgRead"
-	DefaultSampling = 100
+	DefaultSampling    = 100
 )
 
 // Config is everything the engine needs to know.

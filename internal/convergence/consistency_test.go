@@ -16,8 +16,8 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
-	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 )
 
 // The eventual-consistency tests: tag reads lag a minute behind writes, less than the engine's
