@@ -19,6 +19,8 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+
+	"github.com/macieselfservice/macie-selfservice/internal/rie"
 )
 
 // pythonFunction is the Python 3 comparison: a Lambda custom runtime loop that imports boto3,
@@ -52,7 +54,7 @@ func MeasureColdStart(ctx context.Context, runs int) (ColdStart, error) {
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
 	var cs ColdStart
-	bootstrap, rie, err := buildAll(ctx, dir, &cs)
+	bootstrap, emulator, err := buildAll(ctx, dir, &cs)
 	if err != nil {
 		return cs, err
 	}
@@ -68,7 +70,7 @@ func MeasureColdStart(ctx context.Context, runs int) (ColdStart, error) {
 		return cs, fmt.Errorf("writing the Python function: %w", err)
 	}
 	for i := range runs {
-		inv, err := coldRun(ctx, env, rie, []string{bootstrap}, fmt.Sprintf("6666%08d", 2*i+1), dir, true)
+		inv, err := coldRun(ctx, env, emulator, []string{bootstrap}, fmt.Sprintf("6666%08d", 2*i+1), dir, true)
 		if err != nil {
 			return cs, fmt.Errorf("the Go function, run %d: %w", i+1, err)
 		}
@@ -76,7 +78,7 @@ func MeasureColdStart(ctx context.Context, runs int) (ColdStart, error) {
 		if missing != "" {
 			continue
 		}
-		inv, err = coldRun(ctx, env, rie, []string{python, script}, fmt.Sprintf("6666%08d", 2*i+2), dir, false)
+		inv, err = coldRun(ctx, env, emulator, []string{python, script}, fmt.Sprintf("6666%08d", 2*i+2), dir, false)
 		if err != nil {
 			return cs, fmt.Errorf("the Python function, run %d: %w", i+1, err)
 		}
@@ -87,7 +89,7 @@ func MeasureColdStart(ctx context.Context, runs int) (ColdStart, error) {
 
 // buildAll builds the arm64 bootstrap and its zip (sizes only), the native bootstrap and the
 // emulator, returning the paths of the last two.
-func buildAll(ctx context.Context, dir string, cs *ColdStart) (bootstrap, rie string, err error) {
+func buildAll(ctx context.Context, dir string, cs *ColdStart) (bootstrap, emulator string, err error) {
 	arm := filepath.Join(dir, "arm64", "bootstrap")
 	if err := goBuild(ctx, arm, "arm64", append(BuildFlags, LambdaPackage)...); err != nil {
 		return "", "", err
@@ -98,14 +100,14 @@ func buildAll(ctx context.Context, dir string, cs *ColdStart) (bootstrap, rie st
 	if cs.ArmZipBytes, err = zipFile(arm, arm+".zip"); err != nil {
 		return "", "", err
 	}
-	bootstrap, rie = filepath.Join(dir, "bootstrap"), filepath.Join(dir, "aws-lambda-rie")
+	bootstrap, emulator = filepath.Join(dir, "bootstrap"), filepath.Join(dir, "aws-lambda-rie")
 	if err := goBuild(ctx, bootstrap, "", append(BuildFlags, LambdaPackage)...); err != nil {
 		return "", "", err
 	}
-	if err := goBuild(ctx, rie, "", rieModule); err != nil {
+	if err := goBuild(ctx, emulator, "", rie.Module); err != nil {
 		return "", "", err
 	}
-	return bootstrap, rie, nil
+	return bootstrap, emulator, nil
 }
 
 // goBuild runs go build for linux on goarch ("" for this machine's), without cgo.
@@ -183,12 +185,12 @@ func findPython(ctx context.Context) (path, missing string) {
 // coldRun gives a fresh account a tagged bucket, makes the event of its tag and runs the function
 // from a cold start on an SQS batch holding it. For the Go function it checks the real outcome:
 // the account became an enabled member.
-func coldRun(ctx context.Context, env *Env, rie string, cmd []string, acct, home string, checkMember bool) (Invocation, error) {
+func coldRun(ctx context.Context, env *Env, emulator string, cmd []string, acct, home string, checkMember bool) (Invocation, error) {
 	payload, err := tagEventBatch(ctx, env, acct)
 	if err != nil {
 		return Invocation{}, err
 	}
-	inv, err := runUnderRIE(ctx, rie, cmd, functionEnv(env.URL, home), payload)
+	inv, err := runUnderRIE(ctx, emulator, cmd, functionEnv(env.URL, home), payload)
 	if err != nil {
 		return inv, err
 	}

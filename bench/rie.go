@@ -1,23 +1,16 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-)
 
-// rieModule is the official Lambda Runtime Interface Emulator, a tool of this module (go.mod).
-const rieModule = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
+	"github.com/macieselfservice/macie-selfservice/internal/rie"
+)
 
 // Invocation is one cold start under the emulator: the first invoke starts the function's
 // process (the emulator starts it on the first invoke, as Lambda does on a cold start), the
@@ -35,92 +28,34 @@ type Invocation struct {
 
 // runUnderRIE starts the emulator serving cmd (the function's bootstrap and its arguments) with
 // exactly env, invokes it twice with payload and stops it.
-func runUnderRIE(ctx context.Context, rie string, cmd []string, env []string, payload []byte) (Invocation, error) {
-	addr, err := freeAddr()
+func runUnderRIE(ctx context.Context, emulator string, cmd []string, env []string, payload []byte) (Invocation, error) {
+	f, err := rie.Start(ctx, emulator, cmd, "", env)
 	if err != nil {
 		return Invocation{}, err
 	}
-	apiAddr, err := freeAddr()
+	defer f.Stop()
+	inv, err := invokeTwice(ctx, f, payload)
 	if err != nil {
-		return Invocation{}, err
+		return inv, fmt.Errorf("%w; emulator output:\n%s", err, tail(f.Output(), 2000))
 	}
-	args := append([]string{"--runtime-interface-emulator-address", addr, "--runtime-api-address", apiAddr}, cmd...)
-	p := exec.CommandContext(ctx, rie, args...)
-	p.Env = env
-	var out syncBuffer
-	p.Stdout, p.Stderr = &out, &out
-	if err := p.Start(); err != nil {
-		return Invocation{}, fmt.Errorf("starting the emulator: %w", err)
-	}
-	defer func() {
-		_ = p.Process.Kill() // the function exits once its runtime API is gone
-		_ = p.Wait()
-	}()
-	if err := waitListening(addr); err != nil {
-		return Invocation{}, err
-	}
-	url := "http://" + addr + "/2015-03-31/functions/function/invocations"
-	inv, err := invokeTwice(ctx, url, payload)
-	if err != nil {
-		return inv, fmt.Errorf("%w; emulator output:\n%s", err, tail(out.String(), 2000))
-	}
-	inv.PeakRSSBytes = childPeakRSS(p.Process.Pid)
+	inv.PeakRSSBytes = childPeakRSS(f.Pid())
 	return inv, nil
 }
 
-func invokeTwice(ctx context.Context, url string, payload []byte) (Invocation, error) {
+func invokeTwice(ctx context.Context, f *rie.Function, payload []byte) (Invocation, error) {
 	var inv Invocation
 	start := time.Now()
-	answer, err := invoke(ctx, url, payload)
+	answer, err := f.Invoke(ctx, payload)
 	inv.First, inv.Answer = time.Since(start), answer
 	if err != nil {
 		return inv, err
 	}
 	start = time.Now()
-	if _, err := invoke(ctx, url, payload); err != nil {
+	if _, err := f.Invoke(ctx, payload); err != nil {
 		return inv, err
 	}
 	inv.Warm = time.Since(start)
 	return inv, nil
-}
-
-func invoke(ctx context.Context, url string, payload []byte) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
-	if err != nil {
-		return "", fmt.Errorf("invoking: %w", err)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("invoking: %w", err)
-	}
-	defer func() { _ = res.Body.Close() }()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return "", fmt.Errorf("invoking: reading the answer: %w", err)
-	}
-	if res.StatusCode != http.StatusOK {
-		return string(body), fmt.Errorf("invoking: HTTP %d %s", res.StatusCode, body)
-	}
-	return string(body), nil
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("finding a free port: %w", err)
-	}
-	defer func() { _ = ln.Close() }()
-	return ln.Addr().String(), nil
-}
-
-func waitListening(addr string) error {
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			_ = c.Close()
-			return nil
-		}
-	}
-	return fmt.Errorf("the emulator does not listen on %s", addr)
 }
 
 // childPeakRSS returns the peak resident set (VmHWM) of the first child of pid, 0 if unknown. Any
@@ -146,22 +81,4 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
-}
-
-// syncBuffer collects a process's output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -37,7 +37,7 @@ const (
 // batches (one with a poison message, one with throttling), the schedule, and, deployed in the
 // management account, the administrator's designation.
 func TestFunctionUnderTheEmulator(t *testing.T) {
-	bootstrap, rie := binaries(t)
+	bootstrap, emulator := binaries(t)
 	srv := sandboxtest.Example(t, sandbox.Options{Seed: 11})
 	sb := srv.Sandbox()
 	cfnResp := newResponseURL(t)
@@ -49,7 +49,7 @@ func TestFunctionUnderTheEmulator(t *testing.T) {
 		config.EnvOrgRoleARN: "arn:aws:iam::" + mgmt + ":role/" + sandbox.ExampleOrgReadRole,
 		config.EnvReadRole:   sandbox.ExampleReadRole,
 	}
-	fn := startFunction(t, rie, bootstrap, env)
+	fn := startFunction(t, emulator, bootstrap, env)
 
 	// 1. The administrator stack's custom resource: scan job and publication in both Regions.
 	answer := cfnResp.send(t, fn, "Create", map[string]any{lambdafn.PropRole: lambdafn.RoleAdminSetup})
@@ -98,12 +98,12 @@ func TestFunctionUnderTheEmulator(t *testing.T) {
 			t.Errorf("after the schedule %s in %s is %q, want %q", want[0], want[1], st, want[2])
 		}
 	}
-	checkLogs(t, fn.out.String())
+	checkLogs(t, fn.Output())
 
 	// 5. The management account's function designates the administrator in a new Region.
 	mgmtEnv := map[string]string{"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": mgmt, "AWS_SECRET_ACCESS_KEY": "x",
 		"AWS_REGION": euWest, "AWS_MAX_ATTEMPTS": "1", lambdafn.EnvMode: lambdafn.ModeManagement}
-	mgmtFn := startFunction(t, rie, bootstrap, mgmtEnv)
+	mgmtFn := startFunction(t, emulator, bootstrap, mgmtEnv)
 	answer = cfnResp.send(t, mgmtFn, "Create", map[string]any{lambdafn.PropRole: lambdafn.RoleDelegatedAdmin,
 		lambdafn.PropAdminAccount: admin, lambdafn.PropRegions: []string{central, euWest}})
 	if answer.Status != "SUCCESS" || answer.Data["Designated"] != central || answer.Data["AlreadyDesignated"] != euWest {
