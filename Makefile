@@ -55,7 +55,7 @@ bench: ## Run the benchmark suite (about 7 minutes) and rewrite the tables of BE
 bench-quick: ## The benchmarks' regression guard on API call counts (also part of make test).
 	$(GO) test -count=1 -run 'TestEventCallsStayFlat|TestBurstReconcilesEachPairOncePerBatch|TestSweepCallsPerAccount' ./bench/
 
-lint-install: ## Install golangci-lint.
+lint-install: ## Install golangci-lint, built with the Go above so that it reads that standard library.
 	$(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
 
 lint: ## Run golangci-lint.
