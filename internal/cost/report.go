@@ -40,7 +40,7 @@ func (r Report) WriteText(w io.Writer) error {
 			t.ScannedBuckets, t.JobUSD, t.MonthlyUSD, t.InitialUSD, t.UnsizedBuckets, t.UnlistedPairs)
 	}
 	fmt.Fprintf(tw, "\nTag scoping saves %.2f %s a month.\n\n", r.SavingUSD, r.Currency)
-	fmt.Fprintln(tw, "ACCOUNT\tREGION\tSTATUS\tBUCKETS\tSCANNED\tMONTHLY\tFIRST RUN")
+	fmt.Fprintln(tw, "ACCOUNT\tREGION\tSTATUS\tMONITORED\tSCANNED\tMONTHLY\tFIRST RUN")
 	for _, p := range r.Pairs {
 		buckets := fmt.Sprint(p.MonitoredBuckets)
 		if p.UnlistedPairs > 0 {
