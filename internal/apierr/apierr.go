@@ -116,5 +116,20 @@ func Retryable(err error) bool {
 	return c == Throttled || c == Transient
 }
 
+// AssumeRoleDenied reports whether err comes from an sts:AssumeRole call that was denied: the
+// role does not exist in that account or does not trust the caller. The credential provider's
+// error is nested inside the error of the call that needed the credentials, so the whole chain is
+// searched for the AssumeRole operation.
+func AssumeRoleDenied(err error) bool {
+	var oe *smithy.OperationError
+	for errors.As(err, &oe) {
+		if oe.Operation() == "AssumeRole" {
+			return Is(oe.Err, AccessDenied)
+		}
+		err = oe.Err
+	}
+	return false
+}
+
 // Is reports whether err belongs to class c.
 func Is(err error, c Class) bool { return err != nil && Classify(err) == c }

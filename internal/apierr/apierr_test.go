@@ -73,3 +73,35 @@ func TestCancelledIsNotRetryable(t *testing.T) {
 		t.Fatal("a cancelled call must not be retried")
 	}
 }
+
+func opErr(service, op, code string) error {
+	return &smithy.OperationError{ServiceID: service, OperationName: op,
+		Err: &smithy.GenericAPIError{Code: code, Message: "text is never read"}}
+}
+
+// roleErr is the shape of the error the SDK returns when a call's credentials come from a role
+// that cannot be assumed: the STS error inside the error of the call that needed them.
+func roleErr(code string) error {
+	inner := fmt.Errorf("failed to refresh cached credentials, %w", opErr("STS", "AssumeRole", code))
+	outer := &smithy.OperationError{ServiceID: "Resource Groups Tagging API", OperationName: "GetResources", Err: inner}
+	return fmt.Errorf("listing tagged buckets of 1 in eu-west-1: %w", outer)
+}
+
+func TestAssumeRoleDeniedLooksThroughTheCallThatNeededTheCredentials(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{roleErr("AccessDenied"), true},
+		{errors.Join(errors.New("other"), roleErr("AccessDenied")), true},
+		{roleErr("Throttling"), false},
+		{opErr("Macie2", "GetMember", "AccessDeniedException"), false},
+		{opErr("STS", "GetCallerIdentity", "AccessDenied"), false},
+		{errors.New("AssumeRole AccessDenied"), false},
+		{nil, false},
+	} {
+		if got := AssumeRoleDenied(c.err); got != c.want {
+			t.Errorf("%v: %v, want %v", c.err, got, c.want)
+		}
+	}
+}

@@ -5,10 +5,7 @@
 package planview
 
 import (
-	"errors"
 	"fmt"
-
-	"github.com/aws/smithy-go"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -117,7 +114,7 @@ func (p Policy) Filter(in plan.Plan) (plan.Plan, int) {
 func New(p plan.Plan, held int, extra []plan.Warning, fails []reconcile.Failure, readRole string) View {
 	v := View{Actions: nonNil(p.Actions), Warnings: append(nonNil(p.Warnings), extra...), Errors: []Error{}}
 	for _, f := range fails {
-		if assumeRoleDenied(f.Err) {
+		if apierr.AssumeRoleDenied(f.Err) {
 			v.Warnings = append(v.Warnings, roleWarning(f, readRole))
 			continue
 		}
@@ -172,18 +169,4 @@ func dedupe(ws []plan.Warning) []plan.Warning {
 		out = append(out, w)
 	}
 	return out
-}
-
-// assumeRoleDenied reports whether err comes from an sts:AssumeRole call that was denied. The
-// credential provider's error is nested inside the error of the call that needed the
-// credentials, so the whole chain is searched for the AssumeRole operation.
-func assumeRoleDenied(err error) bool {
-	var oe *smithy.OperationError
-	for errors.As(err, &oe) {
-		if oe.Operation() == "AssumeRole" {
-			return apierr.Is(oe.Err, apierr.AccessDenied)
-		}
-		err = oe.Err
-	}
-	return false
 }

@@ -1,7 +1,6 @@
 package planview
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -24,25 +23,6 @@ func roleErr(code string) error {
 	inner := fmt.Errorf("failed to refresh cached credentials, %w", opErr("STS", "AssumeRole", code))
 	outer := &smithy.OperationError{ServiceID: "Resource Groups Tagging API", OperationName: "GetResources", Err: inner}
 	return fmt.Errorf("listing tagged buckets of 1 in eu-west-1: %w", outer)
-}
-
-func TestAssumeRoleDeniedLooksThroughTheCallThatNeededTheCredentials(t *testing.T) {
-	for _, c := range []struct {
-		err  error
-		want bool
-	}{
-		{roleErr("AccessDenied"), true},
-		{errors.Join(errors.New("other"), roleErr("AccessDenied")), true},
-		{roleErr("Throttling"), false},
-		{opErr("Macie2", "GetMember", "AccessDeniedException"), false},
-		{opErr("STS", "GetCallerIdentity", "AccessDenied"), false},
-		{errors.New("AssumeRole AccessDenied"), false},
-		{nil, false},
-	} {
-		if got := assumeRoleDenied(c.err); got != c.want {
-			t.Errorf("%v: %v, want %v", c.err, got, c.want)
-		}
-	}
 }
 
 func TestNewTurnsRoleFailuresIntoOneWarningPerAccountAndTheRestIntoErrors(t *testing.T) {
