@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -363,5 +364,24 @@ func TestObserveIsTheFullPlanWithoutChanges(t *testing.T) {
 	want := r.Full(context.Background()).Plan
 	if got := plan.Build(r.Rules, snap.Members, snap.Regions); !reflect.DeepEqual(got, want) {
 		t.Fatalf("observe+build\n%v\nfull\n%v", got, want)
+	}
+}
+
+func TestAccountWithoutReadRoleIsAWarningNotAFailure(t *testing.T) {
+	w := newWorld(t, admin, acctA, acctB)
+	w.members[euw1+"/"+acctA] = plan.StatusEnabled
+	denied := &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRole",
+		Err: &smithy.GenericAPIError{Code: "AccessDenied"}}
+	w.fail["GetResources"] = fmt.Errorf("listing tagged buckets: %w",
+		&smithy.OperationError{ServiceID: "Tagging", OperationName: "GetResources", Err: denied})
+	res := newReconciler(w).Full(context.Background())
+	if len(res.Failures) != 0 || len(res.Plan.Actions) != 4 { // the Regions' jobs and publication only
+		t.Fatalf("failures %v actions %v", res.Failures, kinds(res.Plan))
+	}
+	if len(res.Plan.Warnings) != 4 || !strings.Contains(res.Plan.Warnings[0].Message, "read role cannot be assumed") {
+		t.Fatalf("warnings %v", res.Plan.Warnings)
+	}
+	if w.status(acctA, euw1) != plan.StatusEnabled {
+		t.Fatal("an account that cannot be read was changed")
 	}
 }

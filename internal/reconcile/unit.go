@@ -56,7 +56,11 @@ func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *c
 	defer unlock()
 	c.unit()
 	m, err := r.observe(ctx, t)
-	if err != nil {
+	switch {
+	case apierr.AssumeRoleDenied(err):
+		r.notOnboarded(ctx, c, t.Unit, err)
+		return
+	case err != nil:
 		r.fail(ctx, c, t.Unit, err)
 		return
 	}
@@ -113,6 +117,17 @@ func (r *Reconciler) fail(ctx context.Context, c *collector, u Unit, err error) 
 	r.log().LogAttrs(ctx, slog.LevelError, "reconcile failed", slog.String("account", u.Account),
 		slog.String("region", u.Region), slog.Bool("retryable", f.Retryable), slog.String("error", err.Error()))
 	c.add(plan.Plan{}, execute.Report{}, &f)
+}
+
+// notOnboarded records a pair whose account has no read role the engine may assume: the
+// workload stack is not deployed there (the management account, an OU the StackSet does not
+// target, an account that joined a moment ago). Nothing can be read, so nothing is changed; that
+// is a warning, not a failure to retry.
+func (r *Reconciler) notOnboarded(ctx context.Context, c *collector, u Unit, err error) {
+	r.log().LogAttrs(ctx, slog.LevelWarn, "account not onboarded", slog.String("account", u.Account),
+		slog.String("region", u.Region), slog.String("action", "none"), slog.String("error", err.Error()))
+	c.warn(plan.Warning{Account: u.Account, Region: u.Region, Message: fmt.Sprintf(
+		"account %s: the read role cannot be assumed, so its buckets cannot be read and it is left as it is; deploy the workload stack there or exclude the account", u.Account)})
 }
 
 // regionGate makes each Region's job and publication be checked once per run.
