@@ -56,6 +56,10 @@ type Handler struct {
 	HTTP *http.Client
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// StaleRetry is how long to wait before reconciling again the pairs whose reads looked older
+	// than their events; zero means DefaultStaleRetry, a negative value never retries in the
+	// invocation (the messages are handed back to the queue).
+	StaleRetry time.Duration
 }
 
 // ErrUnknownEvent is returned for an invocation the handler does not recognise.

@@ -1,14 +1,18 @@
 package lambdafn
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/macieselfservice/macie-selfservice/internal/event"
+	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
 // sqsRecord is the part of an SQS record the handler reads. Body is a pointer so that a missing
@@ -32,7 +36,7 @@ func (h *Handler) sqsBatch(ctx context.Context, payload json.RawMessage) (events
 	changes := h.decodeBatch(ctx, payload)
 	work, cancel := h.workContext(ctx)
 	defer cancel()
-	res := eng.Changes(work, changes)
+	res := h.retryStale(work, eng, changes, eng.Changes(work, changes))
 	retry := res.RetryMessages(changes)
 	deadline := work.Err() != nil
 	if deadline {
@@ -50,6 +54,58 @@ func (h *Handler) sqsBatch(ctx context.Context, payload json.RawMessage) (events
 	}
 	h.report(ctx, s)
 	return resp, nil
+}
+
+// DefaultStaleRetry is how long the handler waits before it reconciles again, in the same
+// invocation, the pairs whose reads contradicted their recent events (reconcile.ErrStale): S3's
+// own lag is seconds, while a message handed back waits out the queue's visibility timeout.
+const DefaultStaleRetry = 10 * time.Second
+
+// retryStale reconciles once more, after StaleRetry, the pairs of res that failed only because
+// a read looked older than its event, when the deadline leaves time for it. It returns the
+// result with those pairs' outcomes replaced by the second attempt's.
+func (h *Handler) retryStale(ctx context.Context, eng Engine, changes []event.Change, res reconcile.Result) reconcile.Result {
+	wait := cmp.Or(h.StaleRetry, DefaultStaleRetry)
+	stale := staleUnits(res)
+	if wait < 0 || len(stale) == 0 || !h.hasTime(ctx, 2*wait) {
+		return res
+	}
+	h.log().InfoContext(ctx, "reads older than their events: reconciling again shortly",
+		slog.Int("pairs", len(stale)), slog.Duration("wait", wait))
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return res
+	case <-t.C:
+	}
+	again := eng.Changes(ctx, slices.DeleteFunc(slices.Clone(changes), func(c event.Change) bool {
+		return !stale[reconcile.Unit{Account: c.Account, Region: c.Region}]
+	}))
+	res.Failures = slices.DeleteFunc(res.Failures, func(f reconcile.Failure) bool { return stale[f.Unit] })
+	res.Failures = append(res.Failures, again.Failures...)
+	res.Plan.Actions = append(res.Plan.Actions, again.Plan.Actions...)
+	res.Plan.Warnings = append(res.Plan.Warnings, again.Plan.Warnings...)
+	res.Report.Results = append(res.Report.Results, again.Report.Results...)
+	res.Units += again.Units
+	return res
+}
+
+// staleUnits returns the pairs whose only trouble was a stale read.
+func staleUnits(res reconcile.Result) map[reconcile.Unit]bool {
+	out := map[reconcile.Unit]bool{}
+	for _, f := range res.Failures {
+		if errors.Is(f.Err, reconcile.ErrStale) {
+			out[f.Unit] = true
+		}
+	}
+	return out
+}
+
+// hasTime reports whether ctx's deadline, if any, is further than d away.
+func (h *Handler) hasTime(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || deadline.Sub(h.now()) > d
 }
 
 // decodeBatch decodes every message of a batch on its own and logs what each asks for.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -106,5 +107,34 @@ func TestSQSDeadlineHandsBackEveryRelevantMessage(t *testing.T) {
 	}
 	if got := f.memberStatus(teamA, euWest); got != "" {
 		t.Errorf("team A is %q after a cancelled run, want untouched", got)
+	}
+}
+
+func TestSQSStaleReadIsReconciledAgainInTheInvocation(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		retry time.Duration
+		want  []string // batch item failures
+	}{
+		{"retried after a short wait", 600 * time.Millisecond, []string{}},
+		{"handed back when retries are off", -1, []string{"enrol"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, testConfig())
+			f.sb.SetTagReadLag(300 * time.Millisecond) // S3 answers with the tags of 300 ms ago
+			enrol := f.tag(teamA, euWest, "team-a-invoices", map[string]string{"macie": "true"})
+			f.h.StaleRetry = c.retry
+			resp, err := f.h.Handle(context.Background(), batch(message{"enrol", string(enrol)}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids := failedIDs(resp); !slices.Equal(ids, c.want) {
+				t.Fatalf("batch item failures = %v, want %v", ids, c.want)
+			}
+			want := map[bool]string{true: "Enabled", false: ""}[len(c.want) == 0]
+			if got := f.memberStatus(teamA, euWest); got != want {
+				t.Fatalf("team A is %q, want %q: a stale read must neither decide nor be lost", got, want)
+			}
+		})
 	}
 }
