@@ -116,12 +116,12 @@ func TestSQSStaleReadIsReconciledAgainInTheInvocation(t *testing.T) {
 		retry time.Duration
 		want  []string // batch item failures
 	}{
-		{"retried after a short wait", 600 * time.Millisecond, []string{}},
+		{"retried after a short wait", 2500 * time.Millisecond, []string{}},
 		{"handed back when retries are off", -1, []string{"enrol"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t, testConfig())
-			f.sb.SetTagReadLag(300 * time.Millisecond) // S3 answers with the tags of 300 ms ago
+			f.sb.SetTagReadLag(2 * time.Second) // S3 answers with the tags of 2 s ago
 			enrol := f.tag(teamA, euWest, "team-a-invoices", map[string]string{"macie": "true"})
 			f.h.StaleRetry = c.retry
 			resp, err := f.h.Handle(context.Background(), batch(message{"enrol", string(enrol)}))
