@@ -33,19 +33,17 @@ func (r *Reconciler) Observe(ctx context.Context) Snapshot {
 		snap.Regions = append(snap.Regions, rs)
 	}
 	var mu sync.Mutex
-	done := 0
+	finished := r.progress(len(tasks))
 	forEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
+		defer finished()
 		m, err := r.observe(ctx, t)
-		mu.Lock()
-		defer mu.Unlock()
 		if err != nil {
 			r.fail(ctx, c, t.Unit, err)
-		} else {
-			snap.Members = append(snap.Members, m)
+			return
 		}
-		if done++; r.Progress != nil {
-			r.Progress(done, len(tasks))
-		}
+		mu.Lock()
+		defer mu.Unlock()
+		snap.Members = append(snap.Members, m)
 	})
 	slices.SortFunc(snap.Members, func(a, b plan.Member) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region))

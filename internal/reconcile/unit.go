@@ -32,18 +32,28 @@ func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []tas
 	for _, region := range regionsFirst {
 		r.region(ctx, region, regions, c)
 	}
-	var mu sync.Mutex
-	done := 0
+	finished := r.progress(len(tasks))
 	forEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
 		r.unit(ctx, t, regions, c)
-		if r.Progress != nil {
-			mu.Lock()
-			done++
-			r.Progress(done, len(tasks))
-			mu.Unlock()
-		}
+		finished()
 	})
 	return c.result()
+}
+
+// progress returns what to call once per finished pair of a run of total pairs: it tells
+// r.Progress, if set.
+func (r *Reconciler) progress(total int) func() {
+	var mu sync.Mutex
+	done := 0
+	return func() {
+		if r.Progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		r.Progress(done, total)
+	}
 }
 
 // unit reconciles one pair under its lock.
