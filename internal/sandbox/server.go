@@ -15,6 +15,7 @@ const (
 	svcOrgs    = "organizations"
 	svcTagging = "tagging"
 	svcMacie   = "macie2"
+	svcSNS     = "sns"
 )
 
 // JSON 1.1 X-Amz-Target prefixes (the services' targetPrefix in their models).
@@ -73,7 +74,7 @@ func (s *Sandbox) operation(c *call) (name string, known bool) {
 	switch c.svc {
 	case svcS3:
 		name = s3Operation(c.r)
-	case svcSTS:
+	case svcSTS, svcSNS:
 		if err := c.r.ParseForm(); err == nil {
 			name = c.r.Form.Get("Action")
 		}
@@ -104,6 +105,8 @@ func (s *Sandbox) dispatch(c *call, name string) {
 		s.serveTagging(c, name)
 	case svcMacie:
 		s.macie.serve(c.w, c.r, c.who.Account, c.region)
+	case svcSNS:
+		s.serveSNS(c, name)
 	}
 }
 
