@@ -4,7 +4,8 @@
 // Configuration comes from environment variables: FUNCTION_MODE (administrator, the default, or
 // management) and, in the administrator mode, those of config.FromEnv (MACIE_ADMIN_ACCOUNT_ID,
 // MANAGED_REGIONS, TAG_KEY, TAG_VALUE, PROTECTED_ACCOUNTS, EXCLUDED_ACCOUNTS, READ_ROLE_NAME,
-// ORG_READ_ROLE_ARN, SAMPLING_PERCENTAGE, DRY_RUN, CONCURRENCY). An invalid configuration is
+// ORG_READ_ROLE_ARN, SAMPLING_PERCENTAGE, DRY_RUN, CONCURRENCY) and of config.FindingsFromEnv
+// (FINDINGS_QUEUE_ARN, FINDINGS_TOPIC_REGION, FINDINGS_MIN_SEVERITY). An invalid configuration is
 // logged once; the function then fails every invocation with it and answers CloudFormation
 // FAILED, rather than crashing at start, so that stacks never wait for an answer.
 //
@@ -61,6 +62,10 @@ func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger 
 	if s.Mode == lambdafn.ModeAdministrator {
 		h.Engine = engine.New(awsCfg, s.Config, engine.Options{Logger: logger})
 		h.DryRun = s.Config.DryRun
+		if s.Findings.Enabled() {
+			h.Findings = engine.NewFindings(awsCfg, s.Config, s.Findings, engine.Options{Logger: logger})
+			h.FindingsQueueARN = s.Findings.QueueARN
+		}
 	}
 	return nil
 }

@@ -94,7 +94,7 @@ func Decode(body string) (Finding, error) {
 	}
 	var ev event
 	if err := json.Unmarshal([]byte(body), &ev); err != nil {
-		return Finding{}, fmt.Errorf("%w: %v", ErrNotAFinding, err)
+		return Finding{}, fmt.Errorf("%w: %w", ErrNotAFinding, err)
 	}
 	if ev.Source != EventSource || ev.DetailType != EventDetailType || ev.Detail == nil {
 		return Finding{}, fmt.Errorf("%w: source %q, detail-type %q", ErrNotAFinding, ev.Source, ev.DetailType)
@@ -105,7 +105,7 @@ func Decode(body string) (Finding, error) {
 	}
 	sev, err := ParseSeverity(d.Severity.Description)
 	if err != nil {
-		return Finding{}, fmt.Errorf("%w: %v", ErrNotAFinding, err)
+		return Finding{}, fmt.Errorf("%w: %w", ErrNotAFinding, err)
 	}
 	f := Finding{
 		ID: d.ID, UpdatedAt: d.UpdatedAt, EventAccount: ev.Account, Account: d.AccountID,
@@ -114,7 +114,7 @@ func Decode(body string) (Finding, error) {
 		Type: d.Type, Severity: sev, Count: d.Count,
 	}
 	if err := f.complete(ev.Region); err != nil {
-		return Finding{}, fmt.Errorf("%w: %v", ErrNotAFinding, err)
+		return Finding{}, fmt.Errorf("%w: %w", ErrNotAFinding, err)
 	}
 	return f, nil
 }

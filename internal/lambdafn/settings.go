@@ -23,6 +23,8 @@ type Settings struct {
 	Mode string
 	// Config is the engine's configuration; empty in the management mode.
 	Config config.Config
+	// Findings says how findings are routed (administrator mode only).
+	Findings config.Findings
 }
 
 // LoadSettings reads and validates the environment once; errors name the variable.
@@ -41,5 +43,8 @@ func LoadSettings(getenv func(string) string) (Settings, error) {
 		return s, fmt.Errorf("configuration: %w", err)
 	}
 	s.Config = cfg
+	if s.Findings, err = config.FindingsFromEnv(getenv); err != nil {
+		return s, fmt.Errorf("configuration: %w", err)
+	}
 	return s, nil
 }
