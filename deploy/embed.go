@@ -6,7 +6,9 @@
 //   - cloudformation/central.yaml, in the delegated Macie administrator account: the
 //     organization's event bus, the queue, the function, its schedule and its role;
 //   - cloudformation/workload.yaml, a service-managed StackSet for every workload account and
-//     managed Region: forwards the S3 events and creates the read-only role.
+//     managed Region: forwards the S3 events and creates the read-only role and the findings topic;
+//   - cloudformation/findings-forward.yaml, in the administrator account, every managed Region
+//     other than the central stack's: forwards Macie findings to the central stack's Region.
 //
 // The templates use the long form of intrinsic functions (Fn::Sub, Ref, Fn::GetAtt as maps), so
 // that any YAML parser reads them. The package's tests parse them into typed CloudFormation
@@ -21,12 +23,14 @@ const (
 	Management = "cloudformation/management.yaml"
 	Central    = "cloudformation/central.yaml"
 	Workload   = "cloudformation/workload.yaml"
+	// FindingsForward forwards findings of the other managed Regions.
+	FindingsForward = "cloudformation/findings-forward.yaml"
 )
 
-// Templates holds the three templates.
+// Templates holds the templates.
 //
 //go:embed cloudformation/*.yaml
 var Templates embed.FS
 
 // Names lists the templates in deployment order.
-var Names = []string{Management, Central, Workload}
+var Names = []string{Management, Central, Workload, FindingsForward}

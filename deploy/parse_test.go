@@ -25,7 +25,8 @@ func TestTemplatesParseIntoTypedResources(t *testing.T) {
 		Central: {"AWS::CloudWatch::Alarm", "AWS::Events::EventBus", "AWS::Events::EventBusPolicy", "AWS::Events::Rule",
 			"AWS::IAM::Role", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function", "AWS::Lambda::Permission",
 			"AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "Custom::MacieAdminSetup"},
-		Workload: {"AWS::Events::Rule", "AWS::IAM::Role"},
+		Workload:        {"AWS::Events::Rule", "AWS::IAM::Role", "AWS::KMS::Key", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy"},
+		FindingsForward: {"AWS::Events::Rule"},
 	}
 	for _, name := range Names {
 		data, err := Templates.ReadFile(name)
