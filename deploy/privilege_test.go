@@ -57,6 +57,8 @@ var operatorOnly = []string{
 	"MacieAPI.GetMacieSession",
 	"MacieAPI.SearchResources",
 	"MacieAPI.GetUsageTotals",
+	"MacieAPI.ListFindings", // maciectl status: findings per bucket
+	"MacieAPI.GetFindings",
 	"S3API.ListBuckets",
 	"OrganizationsAPI.DescribeOrganization",
 	"SQSAPI.GetQueueAttributes", // maciectl doctor: depth of the dead-letter queue

@@ -40,6 +40,8 @@ type MacieAPI interface {
 	GetMacieSession(ctx context.Context, in *macie2.GetMacieSessionInput, optFns ...func(*macie2.Options)) (*macie2.GetMacieSessionOutput, error)
 	SearchResources(ctx context.Context, in *macie2.SearchResourcesInput, optFns ...func(*macie2.Options)) (*macie2.SearchResourcesOutput, error)
 	GetUsageTotals(ctx context.Context, in *macie2.GetUsageTotalsInput, optFns ...func(*macie2.Options)) (*macie2.GetUsageTotalsOutput, error)
+	ListFindings(ctx context.Context, in *macie2.ListFindingsInput, optFns ...func(*macie2.Options)) (*macie2.ListFindingsOutput, error)
+	GetFindings(ctx context.Context, in *macie2.GetFindingsInput, optFns ...func(*macie2.Options)) (*macie2.GetFindingsOutput, error)
 }
 
 // S3API is the part of the Amazon S3 client the project uses.

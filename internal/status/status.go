@@ -46,6 +46,8 @@ type Input struct {
 	Failures []Failure
 	// Costs are the tag-scoped cost estimate per pair, if any.
 	Costs []cost.PairCost
+	// Findings are the sensitive data findings per bucket, if read.
+	Findings []BucketFindings
 }
 
 // Bucket is a bucket that is tagged in scope or carries a near-miss tag.
@@ -58,6 +60,8 @@ type Bucket struct {
 	Scanned bool `json:"scanned"`
 	// Reason says why, e.g. "not scanned: member paused".
 	Reason string `json:"reason"`
+	// Findings counts the bucket's sensitive data findings; nil when it has none.
+	Findings *Findings `json:"findings,omitempty"`
 }
 
 // Account is one (account, Region).
@@ -95,8 +99,14 @@ func Build(in Input) Report {
 	for _, c := range in.Costs {
 		costs[[2]string{c.Account, c.Region}] = c.MonthlyUSD
 	}
+	found := findingsOf(in.Findings)
 	for _, m := range in.Members {
 		a := account(in.Policy, m, regions[m.Region])
+		for i, b := range a.Buckets {
+			if f, ok := found[[3]string{m.Account, m.Region, b.Name}]; ok {
+				a.Buckets[i].Findings = &f
+			}
+		}
 		a.MonthlyUSD = costs[[2]string{m.Account, m.Region}]
 		rep.Accounts = append(rep.Accounts, a)
 	}
