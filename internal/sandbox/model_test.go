@@ -72,7 +72,7 @@ func TestInventoryLagDelaysMatching(t *testing.T) {
 	m.job(dailyTagJob("lag", true)) // runs at +12h, +36h, +60h; the inventory refreshes at +24h, +48h
 	m.advance(13 * time.Hour)       // +25h: just after a refresh
 	_, err := s3Client(m.srv, wlA, modelRegion).PutBucketTagging(context.Background(), &s3.PutBucketTaggingInput{
-		Bucket: aws.String("lagging"),
+		Bucket:  aws.String("lagging"),
 		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("macie"), Value: aws.String("true")}}}})
 	if err != nil {
 		t.Fatal(err)

@@ -341,4 +341,3 @@ func sortRecords(records []map[string]any, totals map[string]float64, by, order 
 	})
 	return nil
 }
-
