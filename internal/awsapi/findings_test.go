@@ -9,6 +9,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/macie2/types"
+
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
+	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
+	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
 // fakeFindings serves ListFindings (pages of ids) and GetFindings from a list of findings.
@@ -84,5 +90,34 @@ func TestFindingsReturnsTheError(t *testing.T) {
 	f.errs["GetFindings"] = apiErr("GetFindings", "AccessDeniedException")
 	if _, err := (&Macie{clients: f}).Findings(context.Background(), region); err == nil {
 		t.Error("no error")
+	}
+}
+
+func TestFindingsAgainstTheSandbox(t *testing.T) {
+	start := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	clock := vclock.New(start)
+	srv := sandboxtest.Example(t, sandbox.Options{Now: clock.Now, PageSize: 1})
+	sb := srv.Sandbox()
+	c := NewClients(srv.Config(context.Background(), sandbox.ExampleAdmin, "eu-west-1"), ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
+	ctx := context.Background()
+	sb.Macie().SetMember(sandbox.ExampleAdmin, "eu-west-1", sandbox.ExampleWorkloadA, "Enabled")
+	m := NewMacie(c)
+	if err := m.CreateJob(ctx, "eu-west-1", plan.NewJobSpec(tagpolicy.Default(), nil, 100)); err != nil {
+		t.Fatal(err)
+	}
+	sb.Macie().RefreshInventory()
+	clock.Advance(time.Hour)
+	if err := sb.PutObjects(sandbox.ExampleWorkloadA, "team-a-customer-exports", sandbox.ObjectGroup{Count: 4, SizeBytes: 4 << 20,
+		Sensitive: 3, SensitiveType: "CREDENTIALS"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(24 * time.Hour)
+	got, err := m.Findings(ctx, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Account != sandbox.ExampleWorkloadA || got[0].Bucket != "team-a-customer-exports" ||
+		got[0].BySeverity["High"] != 3 || !got[0].LastSeen.Equal(start.Add(24*time.Hour)) {
+		t.Errorf("findings %+v, want three High findings of team-a-customer-exports, last seen at the daily run", got)
 	}
 }
