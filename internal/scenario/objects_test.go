@@ -6,28 +6,8 @@ import (
 	"time"
 )
 
-// timed uses every key about objects and time.
-const timed = `organization:
-  managementAccount: "111111111111"
-  adminAccount: "222222222222"
-  regions: [eu-west-1]
-  accounts: [{id: "333333333333"}]
-config: {reconcileEveryHours: 12}
-initial:
-  buckets:
-    - {account: "333333333333", region: eu-west-1, name: a-pii, tags: {macie: "true"},
-       objects: 1000, sizeGB: 10, sensitiveObjects: 3, sensitiveType: CREDENTIALS, ageDays: 400}
-    - {account: "333333333333", region: eu-west-1, name: b-sized, sizeGB: 2}
-  automatedDiscovery: {status: ENABLED, autoEnableOrganizationMembers: NONE}
-  inventoryRefreshHours: 12
-steps:
-  - putObjects: {account: "333333333333", bucket: a-pii, objects: 10, sizeGB: 0.1, sensitiveObjects: 1}
-  - advance: {hours: 36}
-  - advance: {minutes: 90}
-`
-
 func TestParseObjectsAndTime(t *testing.T) {
-	s, err := Parse("timed.yaml", []byte(timed))
+	s, err := Load("testdata/objects-and-time.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +29,7 @@ func TestParseObjectsAndTime(t *testing.T) {
 	if p.N() != 10 || p.SizeBytes() != 107374182 || p.Sensitive() != 1 || p.Type() != DefaultSensitiveType {
 		t.Fatalf("putObjects %+v", p)
 	}
-	if s.Steps[1].Advance.Duration() != 36*time.Hour || s.Steps[2].Advance.Duration() != 90*time.Minute || s.Steps[2].Line != 17 {
+	if s.Steps[1].Advance.Duration() != 36*time.Hour || s.Steps[2].Advance.Duration() != 90*time.Minute || s.Steps[2].Line != 18 {
 		t.Fatalf("advance %+v %+v", s.Steps[1].Advance, s.Steps[2])
 	}
 }
