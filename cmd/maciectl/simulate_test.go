@@ -46,7 +46,7 @@ func TestDemoPrintsEnrolmentPausingAndScope(t *testing.T) {
 		"Starting state (day 0 00:00",
 		"444444444444  eu-west-1  analytics-clickstream-archive  {}            2,500,000  1800.00 GB  4,000      7.0 years before",
 		"~ ResumeMember 444444444444 eu-west-1: bucket analytics-clickstream-archive is tagged macie=true",
-		"advance 24h: day 0 02:00 to day 1 02:00",
+		"advance 24h: day 0 02:00 to day 1 02:00, 4 scheduled full reconciles",
 		"day 1 00:00  Macie: job eu-west-1 macie-selfservice-",
 		"Coverage (every bucket of a managed Region",
 		"444444444444  eu-west-1  analytics-clickstream-archive: 2,500,000 of 2,501,000 never analysed",

@@ -51,8 +51,9 @@ func (r *runner) fullTally(t tally) tally {
 	return t
 }
 
-// activity describes what Macie did between two full tallies; "" when no job ran and nothing
-// was analysed.
+// activity describes what Macie did between two full tallies; "" when no job ran, no automated
+// discovery cycle ran and nothing was analysed. Job runs and a cycle due at the same moment are
+// named together, their analyses summed.
 func activity(before, after tally) string {
 	var ran []string
 	for _, job := range slices.Sorted(maps.Keys(after.runs)) {
@@ -60,12 +61,15 @@ func activity(before, after tally) string {
 			ran = append(ran, fmt.Sprintf("job %s ran (run %d)", job, after.runs[job]))
 		}
 	}
+	if after.objectDays > before.objectDays || after.discoveryGB > before.discoveryGB {
+		ran = append(ran, "automated discovery cycle")
+	}
 	analyses := after.analyses - before.analyses
 	if len(ran) == 0 && analyses == 0 {
 		return ""
 	}
-	return fmt.Sprintf("Macie: %s; %s analysed (%.2f GB inspected by jobs), %s; %.2f USD billed so far",
-		orNone(ran, "no job ran"), plural(int(analyses), "object"), after.gb-before.gb,
+	return fmt.Sprintf("Macie: %s; %s analysed (%.2f GB by jobs, %.2f GB by automated discovery), %s; %.2f USD billed so far",
+		orNone(ran, "nothing ran"), plural(int(analyses), "object"), after.gb-before.gb, after.discoveryGB-before.discoveryGB,
 		plural(int(after.findings-before.findings), "new finding"), after.usd)
 }
 

@@ -21,7 +21,11 @@ var Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 func (r *runner) advance(ctx context.Context, e *Entry, a scenario.Advance) {
 	from := r.clock.Now()
 	end := from.Add(a.Duration())
-	e.What = fmt.Sprintf("advance %s: %s to %s", span(a.Duration()), stamp(from), stamp(end))
+	sweeps := 0
+	defer func() {
+		e.What = fmt.Sprintf("advance %s: %s to %s, %s", span(a.Duration()), stamp(from), stamp(end),
+			plural(sweeps, "scheduled full reconcile"))
+	}()
 	for ctx.Err() == nil {
 		at := r.nextMoment(end, r.clock.Now())
 		r.clock.Set(at)
@@ -29,6 +33,7 @@ func (r *runner) advance(ctx context.Context, e *Entry, a scenario.Advance) {
 		r.noteActivity(ctx, e)
 		if !at.Before(r.nextSweep) {
 			r.sweep(ctx, e, at)
+			sweeps++
 		}
 		if !at.Before(end) {
 			return
@@ -45,7 +50,9 @@ func (r *runner) sweep(ctx context.Context, e *Entry, at time.Time) {
 	res.Plan.Warnings = slices.DeleteFunc(res.Plan.Warnings, func(w plan.Warning) bool { return slices.Contains(r.out.Warnings, w) })
 	r.record(&sub, res)
 	r.deliverUnlessHeld(ctx, &sub)
-	e.Runs = append(e.Runs, sub)
+	if len(sub.Results)+len(sub.Warnings)+sub.Events > 0 {
+		e.Runs = append(e.Runs, sub) // the timeline lists the reconciles that did something
+	}
 	r.nextSweep = r.nextSweep.Add(r.s.Config.ReconcileEvery())
 	r.noteActivity(ctx, e)
 }

@@ -180,9 +180,7 @@ func TestTextShowsRunsAndCoverage(t *testing.T) {
 	}
 	text := b.String()
 	for _, want := range []string{
-		"advance 24h: day 0 00:00 to day 1 00:00",
-		"day 0 06:00  scheduled full reconcile",
-		"day 1 00:00  scheduled full reconcile",
+		"advance 24h: day 0 00:00 to day 1 00:00, 4 scheduled full reconciles",
 		"Macie: job eu-west-1 macie-selfservice",
 		"1,000 objects analysed",
 		"Coverage (every bucket of a managed Region",
