@@ -129,7 +129,8 @@ bucket and what it would bill, and the objects of tagged buckets left unanalysed
 const demoIntro = `Macie Self-Service demo, on a local sandbox of AWS accounts (no AWS account needed).
 Teams tag S3 buckets macie=true; each change reaches the engine as the CloudTrail event AWS would
 deliver; the engine reads fresh state, enrols or pauses the account in that Region, and keeps one
-daily classification job that scans exactly the tagged buckets. + adds, ~ resumes, - pauses, ! warns.
+daily classification job that scans exactly the tagged buckets. Time is virtual: the day at the
+end passes in a moment. + adds, ~ resumes, - pauses, ! warns.
 
 `
 
