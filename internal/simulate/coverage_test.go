@@ -211,7 +211,7 @@ func TestTheExampleMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := out.Timeline[len(out.Timeline)-1].At; !got.Equal(Start.Add(265 * time.Hour)) {
+	if got := out.Timeline[len(out.Timeline)-1].At; !got.Equal(start.Add(265 * time.Hour)) {
 		t.Fatalf("the last step starts at %v", got)
 	}
 	// The bucket tagged on the third day: its existing objects are only reached by automated
