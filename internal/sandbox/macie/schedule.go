@@ -91,7 +91,7 @@ func (s *Service) nextJobLocked() (*Job, key) {
 func (s *Service) RefreshInventory() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.takeSnapshot()
+	s.takeSnapshot(s.now())
 }
 
 // RefreshAccount refreshes the inventory of one account in one Region now, if Macie is enabled
@@ -107,7 +107,7 @@ func (s *Service) RefreshAccount(account, region string) {
 func (s *Service) refreshAccountLocked(account, region string) {
 	k := key{account, region}
 	if ss := s.sessions[k]; ss != nil && ss.status == StatusEnabled {
-		s.snapshot[k] = s.world.Buckets(account, region)
+		s.snapshot[k], s.snapshotAt[k] = s.world.Buckets(account, region), s.now()
 	}
 }
 
@@ -118,15 +118,16 @@ func (s *Service) refreshAccountLocked(account, region string) {
 // Macie User Guide, "Scope options for sensitive data discovery jobs": bucket criteria are
 // evaluated against the inventory). A paused account keeps its older snapshot.
 func (s *Service) refreshInventory(t time.Time) {
-	s.takeSnapshot()
+	s.takeSnapshot(t)
 	s.nextRefresh = t.Add(s.refresh)
 }
 
-// takeSnapshot copies the buckets of every account where Macie is enabled into the inventory.
-func (s *Service) takeSnapshot() {
+// takeSnapshot copies the buckets of every account where Macie is enabled into the inventory,
+// as of t.
+func (s *Service) takeSnapshot(t time.Time) {
 	for _, k := range s.sessionKeys() {
 		if s.sessions[k].status == StatusEnabled {
-			s.snapshot[k] = s.world.Buckets(k.account, k.region)
+			s.snapshot[k], s.snapshotAt[k] = s.world.Buckets(k.account, k.region), t
 		}
 	}
 }
