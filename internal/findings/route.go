@@ -86,10 +86,12 @@ type Result struct {
 
 // Route handles every item in order and returns one result per item. Within a batch and across
 // batches of one instance, a finding id and update already published is not published again.
+// Each bucket is read once per batch: a job run finds many objects of one bucket.
 func (r *Router) Route(ctx context.Context, items []Item) []Result {
 	out := make([]Result, 0, len(items))
+	reads := map[[3]string]bucketRead{}
 	for _, it := range items {
-		res := r.route(ctx, it)
+		res := r.route(ctx, it, reads)
 		res.MessageID = it.MessageID
 		r.logResult(ctx, res)
 		out = append(out, res)
@@ -97,7 +99,14 @@ func (r *Router) Route(ctx context.Context, items []Item) []Result {
 	return out
 }
 
-func (r *Router) route(ctx context.Context, it Item) Result {
+// bucketRead is the answer of one read of a bucket's tags.
+type bucketRead struct {
+	bucket plan.Bucket
+	exists bool
+	err    error
+}
+
+func (r *Router) route(ctx context.Context, it Item, reads map[[3]string]bucketRead) Result {
 	f, err := Decode(it.Body)
 	if err != nil {
 		return Result{Outcome: Refused, Reason: err.Error()}
@@ -112,7 +121,7 @@ func (r *Router) route(ctx context.Context, it Item) Result {
 	if !f.Severity.AtLeast(r.minSeverity()) {
 		return res.with(Skipped, fmt.Sprintf("severity %s is below the minimum %s", f.Severity, r.minSeverity()))
 	}
-	if res = r.checkOwner(ctx, res); res.Outcome != "" {
+	if res = r.checkOwner(ctx, res, reads); res.Outcome != "" {
 		return res
 	}
 	return r.publish(ctx, res)
@@ -134,7 +143,7 @@ func (r *Router) forged(f Finding) string {
 
 // checkOwner confirms that the account is in the organization and owns the bucket, and that the
 // bucket is not silenced; it returns res with an outcome when the finding stops here.
-func (r *Router) checkOwner(ctx context.Context, res Result) Result {
+func (r *Router) checkOwner(ctx context.Context, res Result, reads map[[3]string]bucketRead) Result {
 	f := res.Finding
 	_, member, err := r.Directory.Account(ctx, f.Account)
 	if err != nil {
@@ -143,7 +152,15 @@ func (r *Router) checkOwner(ctx context.Context, res Result) Result {
 	if !member {
 		return res.with(Refused, "account "+f.Account+" is not in the organization")
 	}
-	b, exists, err := r.Buckets.Bucket(ctx, f.Account, f.Region, f.Bucket)
+	k := [3]string{f.Account, f.Region, f.Bucket}
+	read, ok := reads[k]
+	if !ok {
+		read.bucket, read.exists, read.err = r.Buckets.Bucket(ctx, f.Account, f.Region, f.Bucket)
+		if !apierr.Retryable(read.err) {
+			reads[k] = read
+		}
+	}
+	b, exists, err := read.bucket, read.exists, read.err
 	switch {
 	case apierr.AssumeRoleDenied(err):
 		return res.with(Skipped, "the read role of account "+f.Account+" cannot be assumed: the account is not onboarded")

@@ -33,9 +33,13 @@ type fakeS3 struct {
 	owner map[string]string
 	tags  map[string]map[string]string
 	err   error
+	reads *int
 }
 
 func (s fakeS3) Bucket(_ context.Context, account, region, name string) (plan.Bucket, bool, error) {
+	if s.reads != nil {
+		*s.reads++
+	}
 	if s.err != nil {
 		return plan.Bucket{}, false, s.err
 	}
@@ -195,4 +199,21 @@ func apiCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return err.Error()
+}
+
+func TestRouteReadsEachBucketOncePerBatch(t *testing.T) {
+	sns := &fakeSNS{}
+	s3 := teamABucket()
+	reads := 0
+	s3.reads = &reads
+	r := newRouter(sns, s3, &bytes.Buffer{})
+	var items []Item
+	for i := range 5 {
+		id := string(rune('a' + i))
+		items = append(items, Item{id, fixture(t, func(_, d map[string]any) { d["id"] = "finding-" + id })})
+	}
+	r.Route(context.Background(), items)
+	if reads != 1 || len(sns.published) != 5 {
+		t.Errorf("%d reads of the bucket and %d messages for 5 findings of it, want 1 and 5", reads, len(sns.published))
+	}
 }
