@@ -51,6 +51,7 @@ func setup(sb *sandbox.Sandbox, s *scenario.Scenario, now time.Time) error {
 		}
 	}
 	sb.SetCoveragePolicy(EngineConfig(s).Policy.InScope)
+	setupTopics(sb, s)
 	return nil
 }
 
