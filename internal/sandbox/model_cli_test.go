@@ -11,6 +11,7 @@ import (
 // (job runs, automated discovery, buckets, findings, usage) with the AWS CLI: botocore must
 // parse each response.
 func TestAWSCLIObjectsAndMacieModel(t *testing.T) {
+	t.Parallel()
 	m := newModel(t)
 	cli := newAWSCLI(t, m.srv.URL())
 	m.bucket(wlA, "cli-pii", tagged, 50, 1)
