@@ -145,7 +145,7 @@ func (s *Service) bucketMetadata(b bucketRef, region string, jobs []*Job) map[st
 		"sizeInBytesCompressed":              0,
 		"sharedAccess":                       "NOT_SHARED",
 		"versioning":                         false,
-		"automatedDiscoveryMonitoringStatus": s.monitoringStatus(b.account, region),
+		"automatedDiscoveryMonitoringStatus": b.monitoring,
 		"jobDetails":                         jobDetails(b, jobs),
 	}
 	if t, ok := s.snapshotAt[key{b.account, region}]; ok {

@@ -105,7 +105,7 @@ func (s *Service) discoveryEnabled(account, region string) bool {
 func (s *Service) discover(k key, t time.Time) {
 	from := origin{admin: s.admins[k.region]}
 	for _, b := range s.snapshot[k] {
-		ref := bucketRef{account: k.account, Bucket: b}
+		ref := bucketRef{account: k.account, monitoring: "MONITORED", Bucket: b}
 		for _, g := range s.world.Objects(k.account, b.Name) {
 			if g.LastModified.After(t) {
 				continue

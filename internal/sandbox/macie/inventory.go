@@ -121,7 +121,7 @@ func matchingBucket(b bucketRef, jobs []*Job) map[string]any {
 		"objectCount":                        b.ObjectCount,
 		"sizeInBytes":                        b.SizeBytes,
 		"sizeInBytesCompressed":              0,
-		"automatedDiscoveryMonitoringStatus": "NOT_MONITORED",
+		"automatedDiscoveryMonitoringStatus": b.monitoring,
 		"jobDetails":                         jobDetails(b, jobs),
 	}
 }
