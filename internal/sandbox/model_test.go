@@ -241,3 +241,34 @@ func TestScopingSelectsObjectsByLastModifiedAndSize(t *testing.T) {
 	m.advance(time.Hour)
 	m.wantCoverage("scoped", 70, 20, 20) // only the recent small objects: 1 KiB each
 }
+
+func TestPausedAndCancelledJobsDoNotRun(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "held", tagged, 100, 0)
+	id := m.job(dailyTagJob("held", true))
+	m.advance(time.Hour)
+	m.wantCoverage("held", 100, 100, 100)
+	set := func(status types.JobStatus) {
+		t.Helper()
+		if _, err := m.macie(admin).UpdateClassificationJob(context.Background(), &macie2.UpdateClassificationJobInput{
+			JobId: aws.String(id), JobStatus: status}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(types.JobStatusUserPaused)
+	m.objects(wlA, "held", ObjectGroup{Count: 10, SizeBytes: 10})
+	m.advance(72 * time.Hour)
+	m.wantCoverage("held", 110, 100, 100)
+	set(types.JobStatusRunning) // resumed at +73h: the next slot is +96h
+	m.advance(22 * time.Hour)
+	m.wantCoverage("held", 110, 100, 100)
+	m.advance(2 * time.Hour)
+	m.wantCoverage("held", 110, 110, 110)
+	set(types.JobStatusCancelled)
+	m.objects(wlA, "held", ObjectGroup{Count: 5, SizeBytes: 5})
+	m.advance(72 * time.Hour)
+	m.wantCoverage("held", 115, 110, 110)
+	if d := m.describe(id); aws.ToFloat64(d.Statistics.NumberOfRuns) != 2 {
+		t.Fatalf("%v runs, want 2", aws.ToFloat64(d.Statistics.NumberOfRuns))
+	}
+}

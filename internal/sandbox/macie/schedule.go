@@ -15,15 +15,18 @@ const (
 )
 
 // SetInventoryRefresh sets how often the bucket inventory is refreshed (a positive d; other
-// values restore the default of 24 hours). The next refresh is due d after the latest one.
+// values restore the default of 24 hours). The next refresh is due d after the latest scheduled
+// one; before any, the first stays due when the Service started.
 func (s *Service) SetInventoryRefresh(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d <= 0 {
 		d = defaultRefresh
 	}
-	s.nextRefresh = s.nextRefresh.Add(d - s.refresh)
 	s.refresh = d
+	if !s.lastRefresh.IsZero() {
+		s.nextRefresh = s.lastRefresh.Add(d)
+	}
 }
 
 // NextDue returns the next moment something is scheduled: an inventory refresh, a job run or
@@ -119,7 +122,7 @@ func (s *Service) refreshAccountLocked(account, region string) {
 // evaluated against the inventory). A paused account keeps its older snapshot.
 func (s *Service) refreshInventory(t time.Time) {
 	s.takeSnapshot(t)
-	s.nextRefresh = t.Add(s.refresh)
+	s.lastRefresh, s.nextRefresh = t, t.Add(s.refresh)
 }
 
 // takeSnapshot copies the buckets of every account where Macie is enabled into the inventory,

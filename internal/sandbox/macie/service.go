@@ -41,6 +41,7 @@ type Service struct {
 	// What happens over time (schedule.go): the inventory snapshot and its refresh, the daily
 	// cycle of metering and automated discovery, and what they recorded.
 	refresh     time.Duration
+	lastRefresh time.Time
 	nextRefresh time.Time
 	nextDaily   time.Time
 	snapshot    map[key][]Bucket // (account, Region) -> its buckets at the latest refresh
