@@ -165,7 +165,8 @@ func (r *Router) checkOwner(ctx context.Context, res Result, reads map[[3]string
 	case apierr.AssumeRoleDenied(err):
 		return res.with(Skipped, "the read role of account "+f.Account+" cannot be assumed: the account is not onboarded")
 	case apierr.Is(err, apierr.AccessDenied):
-		return res.with(Refused, "S3 denies that account "+f.Account+" owns bucket "+f.Bucket)
+		return res.with(Refused, "S3 refuses to confirm that account "+f.Account+" owns bucket "+f.Bucket+
+			" (another owner, or a bucket policy that denies the read role)")
 	case err != nil:
 		return res.failure(err, "reading the tags of bucket "+f.Bucket)
 	case !exists:
