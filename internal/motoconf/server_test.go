@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 )
@@ -33,20 +34,49 @@ func startMoto(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logs := &tail{max: 4096}
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
-	cmd.Stdout, cmd.Stderr = nil, nil // moto logs every request; the test reads answers instead
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting moto_server: %v", err)
 	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait() // the exit status of a killed process says nothing
+		close(exited)
+	}()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait() // the exit status of a killed process says nothing
+		<-exited
 	})
 	url := "http://127.0.0.1:" + port
-	if err := waitReady(url, startupWait); err != nil {
-		t.Fatalf("moto_server on %s: %v", url, err)
+	if err := waitReady(url, startupWait, exited); err != nil {
+		t.Fatalf("moto_server on %s: %v\n%s", url, err, logs)
 	}
 	return url
+}
+
+// tail keeps the last max bytes written to it: moto logs every request.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (w *tail) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	if over := len(w.buf) - w.max; over > 0 {
+		w.buf = w.buf[over:]
+	}
+	return len(p), nil
+}
+
+func (w *tail) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.buf)
 }
 
 // freePort asks the kernel for a free loopback port.
@@ -63,8 +93,8 @@ func freePort() (string, error) {
 	return port, nil
 }
 
-// waitReady polls moto's own API until it answers or the wait is over.
-func waitReady(url string, wait time.Duration) error {
+// waitReady polls moto's own API until it answers, the process exits or the wait is over.
+func waitReady(url string, wait time.Duration, exited <-chan struct{}) error {
 	client := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(wait)
 	for {
@@ -79,6 +109,10 @@ func waitReady(url string, wait time.Duration) error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("not ready after %s: %w", wait, err)
 		}
-		time.Sleep(200 * time.Millisecond)
+		select {
+		case <-exited:
+			return fmt.Errorf("exited before answering: %w", err)
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 }
