@@ -50,7 +50,8 @@ func (w *world) s3(account, region string) *s3.Client {
 }
 
 // createOrganization creates the organization and one account per name, and returns the
-// organization's id and the new accounts' ids in the order of names.
+// organization's id and the new accounts' ids in the order of names. login gives the harness
+// credentials in an account.
 func (w *world) createOrganization(ctx context.Context, t *testing.T, names ...string) (string, []string) {
 	t.Helper()
 	org, err := w.org().CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll})
@@ -68,13 +69,18 @@ func (w *world) createOrganization(ctx context.Context, t *testing.T, names ...s
 			t.Fatalf("CreateAccount %s: %s, account %q", n, out.CreateAccountStatus.State, id)
 		}
 		ids = append(ids, id)
-		w.creds[id] = w.assume(ctx, t, id)
 	}
 	return aws.ToString(org.Organization.Id), ids
 }
 
-// assume returns credentials in account through the role Organizations creates in every new
+// login makes the harness act in account through the role Organizations creates in every new
 // account.
+func (w *world) login(ctx context.Context, t *testing.T, account string) {
+	t.Helper()
+	w.creds[account] = w.assume(ctx, t, account)
+}
+
+// assume returns credentials in account through OrganizationAccountAccessRole.
 func (w *world) assume(ctx context.Context, t *testing.T, account string) aws.Config {
 	t.Helper()
 	client := sts.NewFromConfig(w.mgmt, func(o *sts.Options) { o.BaseEndpoint = aws.String(w.endpoint) })
