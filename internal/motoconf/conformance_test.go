@@ -43,7 +43,6 @@ type suite struct {
 	macie   *sandbox.Sandbox
 	eng     *reconcile.Reconciler
 	awsCfg  aws.Config
-	front   *motoFront
 	admin   string
 	a, b, c string
 	// workloads are every account but the management and administrator accounts.
@@ -113,8 +112,8 @@ func TestBucketRegionsAgainstMoto(t *testing.T) {
 func newSuite(t *testing.T) *suite {
 	t.Helper()
 	ctx := t.Context()
-	front, frontURL := startMotoFront(t, startMoto(t))
-	s := &suite{world: newWorld(frontURL), front: front}
+	frontURL := startMotoFront(t, startMoto(t))
+	s := &suite{world: newWorld(frontURL)}
 	names := []string{"security"}
 	for i := range idle {
 		names = append(names, fmt.Sprintf("idle-%02d", i))

@@ -38,7 +38,7 @@ type motoFront struct {
 }
 
 // startMotoFront serves the proxy to motoURL on loopback until the test ends and returns its URL.
-func startMotoFront(t *testing.T, motoURL string) (*motoFront, string) {
+func startMotoFront(t *testing.T, motoURL string) string {
 	t.Helper()
 	target, err := url.Parse(motoURL)
 	if err != nil {
@@ -55,7 +55,7 @@ func startMotoFront(t *testing.T, motoURL string) (*motoFront, string) {
 	}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	return f, srv.URL
+	return srv.URL
 }
 
 // ServeHTTP records the Region of each bucket created, then forwards the request.
