@@ -50,10 +50,17 @@ type suite struct {
 	events    int
 }
 
-// TestEngineAgainstMoto runs plan, apply, plan and an event replay through the engine's real
-// adapters against moto, and checks each result against the tags as moto holds them.
-func TestEngineAgainstMoto(t *testing.T) {
+// TestAgainstMoto builds one organization in moto and checks the adapters against it: the
+// bucket listing first, then plan, apply, plan and an event replay through the engine.
+func TestAgainstMoto(t *testing.T) {
 	s := newSuite(t)
+	t.Run("ListBuckets", s.testBucketRegions)
+	t.Run("PlanApplyReplay", s.testEngine)
+}
+
+// testEngine runs plan, apply, plan and an event replay through the engine's real adapters
+// against moto, and checks each result against the tags as moto holds them.
+func (s *suite) testEngine(t *testing.T) {
 	ctx := t.Context()
 
 	first := s.plan(ctx, t)
@@ -87,10 +94,9 @@ func TestEngineAgainstMoto(t *testing.T) {
 	}
 }
 
-// TestBucketRegionsAgainstMoto lists each account's buckets with ListBuckets through the read
-// role, as maciectl plan and cost do, and compares them with what the harness created.
-func TestBucketRegionsAgainstMoto(t *testing.T) {
-	s := newSuite(t)
+// testBucketRegions lists team B's buckets with ListBuckets through the read role, as maciectl
+// plan and cost do, and compares them with what the harness created.
+func (s *suite) testBucketRegions(t *testing.T) {
 	buckets := s.buckets()
 	got, err := buckets.BucketRegions(t.Context(), s.b, "eu-west-1")
 	if err != nil {
