@@ -18,7 +18,12 @@ type deployment struct {
 	OUs      []string
 	Regions  []string
 	Params   map[string]string
+	// ExecRole is the role a stack set runs as in its target accounts; "" for a stack.
+	ExecRole string
 }
+
+// cfctExecRole is the role CfCT's stack sets run as in every target account.
+const cfctExecRole = "AWSControlTowerExecution"
 
 // cfctManifest is deploy/cfct/manifest.yaml, as the CfCT manifest schema version 2021-03-15
 // defines it (manifest-v2.schema.yaml of the CfCT solution): unknown keys are rejected.
@@ -80,6 +85,7 @@ type lzaStackSet struct {
 	Description          string     `yaml:"description"`
 	Template             string     `yaml:"template"`
 	Capabilities         []string   `yaml:"capabilities"`
+	ExecutionRoleName    string     `yaml:"executionRoleName"`
 	DeploymentTargets    lzaTargets `yaml:"deploymentTargets"`
 	Regions              []string   `yaml:"regions"`
 	DependsOn            []string   `yaml:"dependsOn"`
@@ -129,7 +135,7 @@ func cfctDeployments(t *testing.T) []deployment {
 			params[p.Key] = p.Value
 		}
 		file, _ := strings.CutPrefix(r.ResourceFile, "templates/")
-		out = append(out, deployment{Name: r.Name, Template: "cloudformation/" + file,
+		out = append(out, deployment{Name: r.Name, Template: "cloudformation/" + file, ExecRole: cfctExecRole,
 			Accounts: r.DeploymentTargets.Accounts, OUs: r.DeploymentTargets.OUs, Regions: r.Regions, Params: params})
 	}
 	return out
@@ -142,7 +148,7 @@ func lzaDeployments(t *testing.T) []deployment {
 	var c lzaConfig
 	readStrict(t, "lza/customizations-config.yaml", &c)
 	var out []deployment
-	add := func(name, tpl string, tg lzaTargets, regions []string, ps []lzaParam) {
+	add := func(name, tpl string, tg lzaTargets, regions []string, ps []lzaParam, exec string) {
 		params := map[string]string{}
 		for _, p := range ps {
 			if _, dup := params[p.Name]; dup {
@@ -151,13 +157,14 @@ func lzaDeployments(t *testing.T) []deployment {
 			params[p.Name] = p.Value
 		}
 		file, _ := strings.CutPrefix(tpl, "cloudformation/macie-selfservice/")
-		out = append(out, deployment{Name: name, Template: "cloudformation/" + file, Accounts: tg.Accounts, OUs: tg.OUs, Regions: regions, Params: params})
+		out = append(out, deployment{Name: name, Template: "cloudformation/" + file, Accounts: tg.Accounts, OUs: tg.OUs,
+			Regions: regions, Params: params, ExecRole: exec})
 	}
 	for i, s := range c.Customizations.Stacks {
 		if s.RunOrder != i+1 {
 			t.Errorf("lza %s: runOrder %d, want %d (the order the stacks depend on each other)", s.Name, s.RunOrder, i+1)
 		}
-		add(s.Name, s.Template, s.DeploymentTargets, s.Regions, s.Parameters)
+		add(s.Name, s.Template, s.DeploymentTargets, s.Regions, s.Parameters, "")
 	}
 	for _, s := range c.Customizations.StackSets {
 		if !slices.Contains(s.Capabilities, "CAPABILITY_NAMED_IAM") {
@@ -166,22 +173,28 @@ func lzaDeployments(t *testing.T) []deployment {
 		if o := s.OperationPreferences; o.RegionConcurrencyType != "SEQUENTIAL" || !slices.Equal(o.RegionOrder, s.Regions) {
 			t.Errorf("lza %s: Regions must be deployed in order, the home Region first: %+v", s.Name, o)
 		}
-		add(s.Name, s.Template, s.DeploymentTargets, s.Regions, s.Parameters)
+		add(s.Name, s.Template, s.DeploymentTargets, s.Regions, s.Parameters, s.ExecutionRoleName)
 	}
 	return out
 }
 
 // TestLandingZoneConfigurationsNameRealTemplatesAndParameters checks that the CfCT manifest and
-// the LZA customizations deploy the three templates in order, each where it belongs, with only
-// parameters the template declares and every parameter without a default, and that the values
-// agree with each other.
+// the LZA customizations deploy the three templates in order (and, optionally, the guardrails),
+// each where it belongs, with only parameters the template declares and every parameter without
+// a default, and that the values agree with each other.
 func TestLandingZoneConfigurationsNameRealTemplatesAndParameters(t *testing.T) {
 	for name, read := range map[string]func(*testing.T) []deployment{"cfct": cfctDeployments, "lza": lzaDeployments} {
 		t.Run(name, func(t *testing.T) {
-			deps := read(t)
+			byTemplate := map[string]deployment{}
 			var order []string
-			for _, d := range deps {
-				order = append(order, d.Template)
+			for _, d := range read(t) {
+				if _, dup := byTemplate[d.Template]; dup {
+					t.Errorf("%s: %s deployed twice", d.Name, d.Template)
+				}
+				byTemplate[d.Template] = d
+				if d.Template != Guardrails {
+					order = append(order, d.Template)
+				}
 				checkParameters(t, d)
 				if len(d.Regions) == 0 || len(d.Accounts)+len(d.OUs) == 0 {
 					t.Errorf("%s: no Region or no target", d.Name)
@@ -190,8 +203,28 @@ func TestLandingZoneConfigurationsNameRealTemplatesAndParameters(t *testing.T) {
 			if !slices.Equal(order, Names) {
 				t.Fatalf("templates deployed %v, want %v in that order", order, Names)
 			}
-			checkAgreement(t, deps[0], deps[1], deps[2])
+			mgmt, workload := byTemplate[Management], byTemplate[Workload]
+			checkAgreement(t, mgmt, byTemplate[Central], workload)
+			if g, ok := byTemplate[Guardrails]; ok {
+				checkGuardrails(t, g, mgmt, workload)
+			}
 		})
+	}
+}
+
+// checkGuardrails checks that the guardrails go to the management account and exempt the role
+// the workload stack set runs as.
+func checkGuardrails(t *testing.T, g, mgmt, workload deployment) {
+	t.Helper()
+	if !slices.Equal(g.Accounts, mgmt.Accounts) || len(g.OUs) != 0 {
+		t.Errorf("%s: deploy it where the management stack goes (%v), not %v %v", g.Name, mgmt.Accounts, g.Accounts, g.OUs)
+	}
+	if workload.ExecRole == "" {
+		t.Fatalf("%s: the workload stack set names no execution role, so the guardrails cannot exempt it", workload.Name)
+	}
+	exec := "arn:aws:iam::" + workloadAccount + ":role/" + workload.ExecRole
+	if !anyMatch(strings.Split(g.Params["ExemptRoleArns"], ","), exec, false) {
+		t.Errorf("%s: ExemptRoleArns %q does not exempt %s, which deploys the workload stack", g.Name, g.Params["ExemptRoleArns"], exec)
 	}
 }
 
