@@ -8,7 +8,10 @@
 //   - cloudformation/workload.yaml, a service-managed StackSet for every workload account and
 //     managed Region: forwards the S3 events and creates the read-only role and the findings topic;
 //   - cloudformation/findings-forward.yaml, in the administrator account, every managed Region
-//     other than the central stack's: forwards Macie findings to the central stack's Region.
+//     other than the central stack's: forwards Macie findings to the central stack's Region;
+//   - cloudformation/guardrails.yaml, optional, in the management account: a service control
+//     policy that keeps the workload accounts from changing what the self-service depends on or
+//     leaving Macie coverage.
 //
 // The templates use the long form of intrinsic functions (Fn::Sub, Ref, Fn::GetAtt as maps), so
 // that any YAML parser reads them. The package's tests parse them into typed CloudFormation
@@ -25,6 +28,8 @@ const (
 	Workload   = "cloudformation/workload.yaml"
 	// FindingsForward forwards findings of the other managed Regions.
 	FindingsForward = "cloudformation/findings-forward.yaml"
+	// Guardrails is optional: a service control policy for the workload OUs.
+	Guardrails = "cloudformation/guardrails.yaml"
 )
 
 // Templates holds the templates.
@@ -32,5 +37,6 @@ const (
 //go:embed cloudformation/*.yaml
 var Templates embed.FS
 
-// Names lists the templates in deployment order.
-var Names = []string{Management, Central, Workload, FindingsForward}
+// Names lists the templates every deployment needs, in deployment order (Guardrails, optional,
+// is not one of them; FindingsForward is needed in every managed Region but the central stack's).
+var Names = []string{Management, Central, FindingsForward, Workload}

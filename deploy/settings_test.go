@@ -17,6 +17,7 @@ var sample = map[string]string{
 	"OrganizationId": "o-abcdefghij", "ManagementAccountId": "111111111111", "AdminAccountId": "222222222222",
 	"ManagedRegions": "eu-west-1,us-east-1", "CodeBucket": "artifacts", "CodeKey": "lambda.zip",
 	"FindingsQueue.Arn": "arn:aws:sqs:eu-west-1:222222222222:macie-selfservice-findings",
+	"AdminRegion":       "eu-west-1", "HomeRegion": "eu-west-1",
 }
 
 var placeholder = regexp.MustCompile(`\$\{([^}]+)\}`)
