@@ -44,9 +44,14 @@ type Config struct {
 }
 
 var (
-	accountRE = regexp.MustCompile(`^\d{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	accountRE  = regexp.MustCompile(`^\d{12}$`)
+	regionRE   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	roleARNRE  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,64}$`)
 )
+
+// ValidAccount reports whether id is a 12-digit account id.
+func ValidAccount(id string) bool { return accountRE.MatchString(id) }
 
 // Names say what each setting is called where it came from, for error messages.
 type Names struct{ Admin, Regions, Tag, Protected, Excluded, Sampling string }
@@ -151,7 +156,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	sampling, err := intVar(getenv, EnvSampling, DefaultSampling)
 	errs = append(errs, err)
 	c.SamplingPercentage = int32(min(max(sampling, 0), 101)) // clamped so Validate sees out-of-range values
-	c.Concurrency, err = intVar(getenv, EnvConcurrency, 16)
+	c.Concurrency, err = intVar(getenv, EnvConcurrency, DefaultConcurrency)
 	errs = append(errs, err)
 	if v := getenv(EnvDryRun); v != "" {
 		c.DryRun, err = strconv.ParseBool(v)
