@@ -262,3 +262,18 @@ func (d Document) Config(admin string) Config {
 		DryRun:             deref(d.DryRun, false), Concurrency: deref(d.Concurrency, DefaultConcurrency),
 	}
 }
+
+// FromDocument returns the configuration of a deployed document for the administrator account
+// admin: keys it leaves out take the defaults; it must name the Regions.
+func FromDocument(d Document, admin string) (Config, error) {
+	r := Resolve(Defaults(""), &d, Document{}, func(k Key) string { return string(k) })
+	c := r.Document.Config(admin)
+	var errs []error
+	if !ValidAccount(admin) {
+		errs = append(errs, fmt.Errorf("administrator account %q is not a 12-digit account id", admin))
+	}
+	if len(c.Regions) == 0 {
+		errs = append(errs, fmt.Errorf("%s: no Region to manage", KeyRegions))
+	}
+	return c, errors.Join(errs...)
+}
