@@ -66,7 +66,7 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	if err != nil {
 		return err
 	}
-	o, err := opts.Org.load(ctx)
+	o, err := opts.Org.load(ctx, opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	if err != nil {
 		return nil, withExit(2, fmt.Errorf("--policy: %w", err))
 	}
-	o, err := opts.Org.load(ctx)
+	o, err := opts.Org.load(ctx, opts.IO.ErrOut)
 	if err != nil {
 		return nil, err
 	}

@@ -183,6 +183,18 @@ func (d Document) Validate(name func(Key) string) error {
 	if d.ExcludedAccounts != nil {
 		add(KeyExcluded, checkAccountList(*d.ExcludedAccounts))
 	}
+	errs = append(errs, d.validateScalars(name))
+	return errors.Join(errs...)
+}
+
+// validateScalars checks the set fields that hold one value.
+func (d Document) validateScalars(name func(Key) string) error {
+	var errs []error
+	add := func(k Key, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name(k), err))
+		}
+	}
 	if d.ReadRole != nil {
 		add(KeyReadRole, checkRoleName(*d.ReadRole))
 	}

@@ -51,7 +51,8 @@ type parameterJSON struct {
 // PutParameter creates or replaces a String parameter directly, as setup (the central stack's
 // configuration parameter).
 func (s *Sandbox) PutParameter(account, region, name, value string) {
-	s.ssm.put(paramKey{account, region, name}, parameter{Type: "String", Value: value, Tier: "Standard", DataType: "text"}, true, s.now())
+	// With a type and overwrite, put cannot fail.
+	_, _ = s.ssm.put(paramKey{account, region, name}, parameter{Type: "String", Value: value, Tier: "Standard", DataType: "text"}, true, s.now())
 }
 
 // put stores p under k; without overwrite an existing parameter is refused. It returns the new
@@ -159,11 +160,10 @@ func (in *putParameterInput) validate() *apiError {
 	}
 	in.Tier = or(in.Tier, "Standard")
 	in.DataType = or(in.DataType, "text")
+	if e := checkParameterName(in.Name); e != nil {
+		return e
+	}
 	switch {
-	case len(in.Name) > 2048 || !parameterNameRE.MatchString(in.Name):
-		return invalid("Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_.")
-	case reservedPrefix(in.Name):
-		return invalid("No access to reserved parameter name: %s.", in.Name)
 	case in.Type == "SecureString":
 		return invalid("The sandbox does not model KMS: SecureString parameters are not supported.")
 	case in.Type != "" && in.Type != "String" && in.Type != "StringList":
@@ -182,6 +182,18 @@ func (in *putParameterInput) validate() *apiError {
 		if len(in.Value) > maxStandardValue {
 			in.Tier = "Advanced"
 		}
+	}
+	return nil
+}
+
+// checkParameterName refuses a name PutParameter refuses: characters outside the set, more
+// than 2048 characters, or a reserved prefix.
+func checkParameterName(name string) *apiError {
+	switch {
+	case len(name) > 2048 || !parameterNameRE.MatchString(name):
+		return newAPIError("ValidationException", http.StatusBadRequest, "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_.")
+	case reservedPrefix(name):
+		return newAPIError("ValidationException", http.StatusBadRequest, "No access to reserved parameter name: %s.", name)
 	}
 	return nil
 }
