@@ -22,7 +22,7 @@ func newConfigCmd(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show the configuration the function and every command use",
-		Args:  cobra.NoArgs,
+		Args:  cobra.ArbitraryArgs,
 		RunE:  unknownSubcommand,
 	}
 	cmd.AddCommand(newConfigShowCmd(io, nil))
