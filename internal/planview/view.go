@@ -43,6 +43,9 @@ type Cost struct {
 	Change float64 `json:"monthlyChange"`
 	// InitialChange is the one-off first run over the buckets the plan brings into the job.
 	InitialChange float64 `json:"initialChange"`
+	// UnsizedBuckets are the buckets the job scans after the plan whose size is unknown (Macie
+	// knows sizes only where it is enabled): their inspection is in no figure above.
+	UnsizedBuckets int `json:"unsizedBuckets"`
 	// Note says what the estimate leaves out or why there is none.
 	Note string `json:"note,omitempty"`
 }
