@@ -32,7 +32,7 @@ func (f *orgFlags) readDeployed(ctx context.Context, clients *awsapi.Clients, re
 	case errors.Is(err, config.ErrNoParameter) && !f.set("config-parameter"):
 		dep.Resolved = config.Resolve(config.Defaults(region), nil, flags, flagName)
 	case err != nil:
-		return dep, fmt.Errorf("reading the deployed configuration (set AWS_REGION to the central stack's Region): %w", err)
+		return dep, fmt.Errorf("reading the deployed configuration in %s (AWS_REGION): %w", region, err)
 	default:
 		dep.Found = true
 		dep.Resolved = config.Resolve(config.Defaults(region), &doc, flags, flagName)

@@ -1,5 +1,6 @@
-// Package config holds the one configuration of the engine, read from the environment (Lambda) or
-// from flags (maciectl), and validated once.
+// Package config holds the one configuration of the engine: the JSON document the central stack
+// writes to an SSM parameter (Document, Read), which the function and every maciectl command read,
+// with flags layered over it (Resolve); or, outside the stack, environment variables (FromEnv).
 package config
 
 import (
@@ -56,11 +57,8 @@ func ValidAccount(id string) bool { return accountRE.MatchString(id) }
 // Names say what each setting is called where it came from, for error messages.
 type Names struct{ Admin, Regions, Tag, Protected, Excluded, Sampling string }
 
-// EnvNames and FlagNames name the settings as environment variables and as maciectl flags.
-var (
-	EnvNames  = Names{EnvAdminAccount, EnvRegions, EnvTagKey + "/" + EnvTagValue, EnvProtected, EnvExcluded, EnvSampling}
-	FlagNames = Names{"--admin-account", "--regions", "--tag-key/--tag-value", "--protected-accounts", "--excluded-accounts", "--sampling"}
-)
+// EnvNames name the settings as the environment variables of FromEnv.
+var EnvNames = Names{EnvAdminAccount, EnvRegions, EnvTagKey + "/" + EnvTagValue, EnvProtected, EnvExcluded, EnvSampling}
 
 // Validate reports everything wrong, naming each setting as n calls it.
 func (c Config) Validate(n Names) error {
