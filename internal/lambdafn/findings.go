@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/findings"
 )
 
@@ -98,4 +100,45 @@ func titleCase(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// LazyFindings builds the findings router from the configuration at the first batch that needs
+// it (the configuration parameter is read at invocation time, not at start), and keeps it for the
+// instance: the router's settings (administrator, roles, dry-run) are the stack's, and the
+// deduplication memory lives in the router. Until the configuration can be read, every finding
+// is handed back for a retry.
+type LazyFindings struct {
+	Read  func(ctx context.Context) (config.Config, error)
+	Build func(config.Config) FindingsRouter
+
+	mu     sync.Mutex
+	router FindingsRouter
+}
+
+// Route routes the batch with the router, building it first if need be.
+func (l *LazyFindings) Route(ctx context.Context, items []findings.Item) []findings.Result {
+	r, err := l.get(ctx)
+	if err != nil {
+		out := make([]findings.Result, 0, len(items))
+		for _, it := range items {
+			out = append(out, findings.Result{MessageID: it.MessageID, Outcome: findings.Retry,
+				Reason: "reading the configuration: " + err.Error()})
+		}
+		return out
+	}
+	return r.Route(ctx, items)
+}
+
+func (l *LazyFindings) get(ctx context.Context) (FindingsRouter, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.router != nil {
+		return l.router, nil
+	}
+	c, err := l.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.router = l.Build(c)
+	return l.router, nil
 }

@@ -56,6 +56,7 @@ type Sandbox struct {
 	world *world
 	fault *faults
 	macie macieHook
+	ssm   ssmStore
 	// topics is the SNS state (sns.go).
 	topics *topics
 

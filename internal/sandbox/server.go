@@ -16,6 +16,7 @@ const (
 	svcTagging = "tagging"
 	svcMacie   = "macie2"
 	svcSNS     = "sns"
+	svcSSM     = "ssm"
 )
 
 // JSON 1.1 X-Amz-Target prefixes (the services' targetPrefix in their models).
@@ -84,6 +85,8 @@ func (s *Sandbox) operation(c *call) (name string, known bool) {
 		name, _ = strings.CutPrefix(c.r.Header.Get("X-Amz-Target"), taggingTarget)
 	case svcMacie:
 		name = macieOperation(c.r)
+	case svcSSM:
+		name, _ = strings.CutPrefix(c.r.Header.Get("X-Amz-Target"), ssmTarget)
 	default:
 		return "", false
 	}
@@ -107,6 +110,8 @@ func (s *Sandbox) dispatch(c *call, name string) {
 		s.macie.serve(c.w, c.r, c.who.Account, c.region)
 	case svcSNS:
 		s.serveSNS(c, name)
+	case svcSSM:
+		s.serveSSM(c, name)
 	}
 }
 
@@ -119,6 +124,8 @@ func guessService(r *http.Request) string {
 		return svcOrgs
 	case strings.HasPrefix(target, taggingTarget):
 		return svcTagging
+	case strings.HasPrefix(target, ssmTarget):
+		return svcSSM
 	case r.URL.Query().Get("Action") != "" ||
 		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		return svcSTS
