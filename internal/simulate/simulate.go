@@ -57,8 +57,10 @@ type runner struct {
 	clock     *vclock.Clock
 	// nextSweep is when the scheduled full reconcile runs next.
 	nextSweep time.Time
-	// last is what Macie had recorded at the latest note of its activity.
-	last tally
+	// last is what Macie had recorded at the latest note of its activity; jobRanAt is the latest
+	// moment a job run was noted.
+	last     tally
+	jobRanAt time.Time
 }
 
 // Run runs the scenario and returns the final state.
