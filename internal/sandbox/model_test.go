@@ -272,3 +272,15 @@ func TestPausedAndCancelledJobsDoNotRun(t *testing.T) {
 		t.Fatalf("%v runs, want 2", aws.ToFloat64(d.Statistics.NumberOfRuns))
 	}
 }
+
+func TestObjectsPutAtARunsStartGoToTheNextRun(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "edge", tagged, 0, 0)
+	m.job(dailyTagJob("edge", true))
+	m.advance(24 * time.Hour) // the clock stands at the second run's start, which has run
+	m.objects(wlA, "edge", ObjectGroup{Count: 4, SizeBytes: 4})
+	m.sb.Macie().RunDue()
+	m.wantCoverage("edge", 4, 0, 0)
+	m.advance(24 * time.Hour)
+	m.wantCoverage("edge", 4, 4, 4)
+}

@@ -33,8 +33,8 @@ func (o origin) by() string {
 //     the administrator's jobs skip the resources it owns); accounts without Macie have none. A
 //     bucket named by bucketDefinitions but not yet in the inventory is skipped too (AWS does not
 //     say; this is the side on which a backfill is hardest);
-//   - the objects are those last modified after the cutoff (cutoff) and not after t, that the
-//     job's scoping selects (scope.go), sampled at samplingPercentage (jobPick);
+//   - the objects are those changed since the cutoff (cutoff, eligible) that the job's scoping
+//     selects (scoping.go), sampled at samplingPercentage (jobPick);
 //   - a ONE_TIME job is COMPLETE after its run; a SCHEDULED one is due again a period later.
 func (s *Service) runJob(k key, j *Job, t time.Time) {
 	if ss := s.sessions[k]; ss != nil && ss.status == StatusEnabled {
@@ -60,15 +60,26 @@ func (s *Service) analyseJob(k key, j *Job, t time.Time) {
 	from := origin{admin: k.account, job: j}
 	for _, b := range j.covers(s.inventory(k.account, k.region)) {
 		for _, g := range s.world.Objects(b.account, b.Name) {
-			if !g.LastModified.After(cutoff) || g.LastModified.After(t) || !sc.selects(g) {
-				continue
+			if j.eligible(g.LastModified, cutoff, t) && sc.selects(g) {
+				s.analyse(from, k.region, b, g, jobPick(g, pct), t)
 			}
-			s.analyse(from, k.region, b, g, jobPick(g, pct), t)
 		}
 	}
 }
 
-// cutoff is the time after which objects must have been last modified for the next run: the
+// eligible reports whether an object last modified at lm is in the run at t with that cutoff.
+// A ONE_TIME job takes everything that exists (lm not after t). A SCHEDULED run takes the objects
+// changed from the cutoff on and before it started (cutoff <= lm < t), so that runs tile time:
+// an object changed at the very moment a run starts goes to the next run, whether it was put
+// just before or just after the run on the virtual clock.
+func (j *Job) eligible(lm, cutoff, t time.Time) bool {
+	if j.JobType == JobTypeOneTime {
+		return !lm.After(t)
+	}
+	return !lm.Before(cutoff) && lm.Before(t)
+}
+
+// cutoff is the time from which objects must have been last modified for the next run: the
 // start of the preceding run; for the first run, the job's creation when initialRun is false on
 // a SCHEDULED job (absent means false, as in the API), else none (every object).
 func (j *Job) cutoff() time.Time {
