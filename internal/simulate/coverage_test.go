@@ -258,21 +258,3 @@ func TestFindingEventsAreDeliveredOrHeldLikeOthers(t *testing.T) {
 		t.Fatalf("findings %+v", out.Findings)
 	}
 }
-
-func TestObjectsPutAsARunStartsAreFlagged(t *testing.T) {
-	out := run(t, "boundary.yaml", one+
-		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01}\n"+
-		"  - advance: {hours: 48}\n")
-	put := out.Timeline[1]
-	if len(put.Warnings) != 1 || !strings.Contains(put.Warnings[0].Message, "never analyses them") {
-		t.Fatalf("put %+v", put)
-	}
-	if a := bucketCoverage(t, out, "a-tagged"); a.Objects != 1010 || a.Analysed != 1000 {
-		t.Fatalf("a-tagged %+v", a)
-	}
-	later := run(t, "later.yaml", one+"  - advance: {minutes: 1}\n"+
-		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01}\n")
-	if w := later.Timeline[2].Warnings; len(w) != 0 {
-		t.Fatalf("a minute later: %+v", w)
-	}
-}

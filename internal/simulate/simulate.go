@@ -57,10 +57,8 @@ type runner struct {
 	clock     *vclock.Clock
 	// nextSweep is when the scheduled full reconcile runs next.
 	nextSweep time.Time
-	// last is what Macie had recorded at the latest note of its activity; jobRanAt is the latest
-	// moment a job run was noted.
-	last     tally
-	jobRanAt time.Time
+	// last is what Macie had recorded at the latest note of its activity.
+	last tally
 }
 
 // Run runs the scenario and returns the final state.
