@@ -289,7 +289,7 @@ func TestObjectsPutJustBeforeAJobAtTheSameMomentAreExisting(t *testing.T) {
 	m := newModel(t)
 	m.bucket(wlA, "same-moment", tagged, 0, 0)
 	m.objects(wlA, "same-moment", ObjectGroup{Count: 6, SizeBytes: 6}) // last modified now
-	m.job(dailyTagJob("same-moment", true))                               // created now, after them
+	m.job(dailyTagJob("same-moment", true))                            // created now, after them
 	m.sb.Macie().RunDue()
 	m.wantCoverage("same-moment", 6, 6, 6)
 	m.advance(48 * time.Hour) // and no later run takes them again
