@@ -284,3 +284,22 @@ func TestObjectsPutAtARunsStartGoToTheNextRun(t *testing.T) {
 	m.advance(24 * time.Hour)
 	m.wantCoverage("edge", 4, 4, 4)
 }
+
+func TestObjectsPutJustBeforeAJobAtTheSameMomentAreExisting(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "same-moment", tagged, 0, 0)
+	m.objects(wlA, "same-moment", ObjectGroup{Count: 6, SizeBytes: 6}) // last modified now
+	m.job(dailyTagJob("same-moment", true))                            // created now, after them
+	m.sb.Macie().RunDue()
+	m.wantCoverage("same-moment", 6, 6, 6)
+	m.advance(48 * time.Hour) // and no later run takes them again
+	m.wantCoverage("same-moment", 6, 6, 6)
+
+	m.bucket(wlA, "same-moment-2", tagged, 0, 0)
+	m.objects(wlA, "same-moment-2", ObjectGroup{Count: 2, SizeBytes: 2})
+	m.job(dailyTagJob("no-initial", false)) // they existed when the job was created: never analysed by it
+	m.advance(48 * time.Hour)
+	if c := m.coverage("same-moment-2"); c.Analysed != 2 || c.Analyses != 2 {
+		t.Fatalf("same-moment-2 %+v: want only the first job's run at its next slot", c)
+	}
+}

@@ -51,45 +51,58 @@ func (s *Service) runJob(k key, j *Job, t time.Time) {
 
 // analyseJob analyses what j selects at t.
 func (s *Service) analyseJob(k key, j *Job, t time.Time) {
-	cutoff := j.cutoff()
+	from, until := j.cutoff(), mark{t, s.world.ObjectSeq()}
 	sc := j.scope()
 	pct := int64(100)
 	if j.SamplingPercentage != nil {
 		pct = int64(*j.SamplingPercentage)
 	}
-	from := origin{admin: k.account, job: j}
+	by := origin{admin: k.account, job: j}
 	for _, b := range j.covers(s.inventory(k.account, k.region)) {
 		for _, g := range s.world.Objects(b.account, b.Name) {
-			if j.eligible(g.LastModified, cutoff, t) && sc.selects(g) {
-				s.analyse(from, k.region, b, g, jobPick(g, pct), t)
+			if j.eligible(g, from, until) && sc.selects(g) {
+				s.analyse(by, k.region, b, g, jobPick(g, pct), t)
 			}
 		}
 	}
+	j.lastRunSeq = until.seq
 }
 
-// eligible reports whether an object last modified at lm is in the run at t with that cutoff.
-// A ONE_TIME job takes everything that exists (lm not after t). A SCHEDULED run takes the objects
-// changed from the cutoff on and before it started (cutoff <= lm < t), so that runs tile time:
-// an object changed at the very moment a run starts goes to the next run, whether it was put
-// just before or just after the run on the virtual clock.
-func (j *Job) eligible(lm, cutoff, t time.Time) bool {
-	if j.JobType == JobTypeOneTime {
-		return !lm.After(t)
+// mark is a moment in the order things happen: a time, and the Seq of the latest object group
+// put by then (several things happen at one moment of a virtual clock).
+type mark struct {
+	at  time.Time
+	seq int64
+}
+
+// before reports whether an object group was put before m: last modified earlier, or at m's
+// time and put no later than m.
+func (m mark) before(g ObjectGroup) bool {
+	return g.LastModified.Before(m.at) || g.LastModified.Equal(m.at) && g.Seq <= m.seq
+}
+
+// eligible reports whether g is in j's run that ends at until (its start: a run takes no time)
+// and follows from: a ONE_TIME job takes everything that exists then; a SCHEDULED run the groups
+// changed after from and by until, so that runs tile time without gap or overlap, also among
+// things that happen at the same moment.
+func (j *Job) eligible(g ObjectGroup, from, until mark) bool {
+	if !until.before(g) {
+		return false
 	}
-	return !lm.Before(cutoff) && lm.Before(t)
+	return j.JobType == JobTypeOneTime || !from.before(g)
 }
 
-// cutoff is the time from which objects must have been last modified for the next run: the
-// start of the preceding run; for the first run, the job's creation when initialRun is false on
-// a SCHEDULED job (absent means false, as in the API), else none (every object).
-func (j *Job) cutoff() time.Time {
+// cutoff is the moment after which objects must have been changed for the next run: the start
+// of the preceding run; for the first run, the job's creation when initialRun is false on a
+// SCHEDULED job (absent means false, as in the API), else none (every object).
+func (j *Job) cutoff() mark {
 	switch {
 	case j.Runs > 0:
-		return j.LastRunTime
+		return mark{j.LastRunTime, j.lastRunSeq}
 	case j.JobType == JobTypeScheduled && (j.InitialRun == nil || !*j.InitialRun):
-		return j.CreatedAt
+		return mark{j.CreatedAt, j.createdSeq}
 	}
-	return time.Time{}
+	return mark{}
 }
 
 // Schedule returns the job's schedule (daily when it has none, which only ONE_TIME jobs lack).
