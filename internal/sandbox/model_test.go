@@ -303,3 +303,23 @@ func TestObjectsPutJustBeforeAJobAtTheSameMomentAreExisting(t *testing.T) {
 		t.Fatalf("same-moment-2 %+v: want only the first job's run at its next slot", c)
 	}
 }
+
+func TestAJobPausedFor30DaysIsCancelled(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "expiring", tagged, 1, 0)
+	id := m.job(dailyTagJob("expiring", true))
+	m.advance(time.Hour)
+	if _, err := m.macie(admin).UpdateClassificationJob(context.Background(), &macie2.UpdateClassificationJobInput{
+		JobId: aws.String(id), JobStatus: types.JobStatusUserPaused}); err != nil {
+		t.Fatal(err)
+	}
+	m.advance(29 * 24 * time.Hour)
+	if d := m.describe(id); d.JobStatus != types.JobStatusUserPaused ||
+		!aws.ToTime(d.UserPausedDetails.JobExpiresAt).Equal(modelStart.Add(time.Hour+30*24*time.Hour)) {
+		t.Fatalf("after 29 days: %s, expires %v", d.JobStatus, d.UserPausedDetails)
+	}
+	m.advance(24 * time.Hour)
+	if d := m.describe(id); d.JobStatus != types.JobStatusCancelled {
+		t.Fatalf("after 30 days paused the job is %s", d.JobStatus)
+	}
+}
