@@ -124,6 +124,11 @@ func TestAutomatedDiscoverySamplesUntaggedBucketsWhereEnabled(t *testing.T) {
 	if c.Analysed != 10 || c.Analyses != 10 || c.AnalysedWhileOutOfScope != 10 {
 		t.Fatalf("after one cycle: %+v, want 1%% of 1000 analysed, out of scope", c)
 	}
+	out, err := m.macie(admin).DescribeBuckets(context.Background(), &macie2.DescribeBucketsInput{})
+	if err != nil || len(out.Buckets) != 1 || out.Buckets[0].AutomatedDiscoveryMonitoringStatus != types.AutomatedDiscoveryMonitoringStatusMonitored ||
+		!aws.ToTime(out.Buckets[0].LastAutomatedDiscoveryTime).Equal(modelStart.Add(24*time.Hour)) {
+		t.Fatalf("bucket metadata %+v, %v", out, err)
+	}
 	m.advance(48 * time.Hour)
 	if c := m.coverage("untagged"); c.Analysed != 30 {
 		t.Fatalf("after three cycles %d distinct objects analysed, want 30 (new ones first)", c.Analysed)
