@@ -124,6 +124,11 @@ func TestAutomatedDiscoverySamplesUntaggedBucketsWhereEnabled(t *testing.T) {
 	if c.Analysed != 10 || c.Analyses != 10 || c.AnalysedWhileOutOfScope != 10 {
 		t.Fatalf("after one cycle: %+v, want 1%% of 1000 analysed, out of scope", c)
 	}
+	out, err := m.macie(admin).DescribeBuckets(context.Background(), &macie2.DescribeBucketsInput{})
+	if err != nil || len(out.Buckets) != 1 || out.Buckets[0].AutomatedDiscoveryMonitoringStatus != types.AutomatedDiscoveryMonitoringStatusMonitored ||
+		!aws.ToTime(out.Buckets[0].LastAutomatedDiscoveryTime).Equal(modelStart.Add(24*time.Hour)) {
+		t.Fatalf("bucket metadata %+v, %v", out, err)
+	}
 	m.advance(48 * time.Hour)
 	if c := m.coverage("untagged"); c.Analysed != 30 {
 		t.Fatalf("after three cycles %d distinct objects analysed, want 30 (new ones first)", c.Analysed)
@@ -301,5 +306,25 @@ func TestObjectsPutJustBeforeAJobAtTheSameMomentAreExisting(t *testing.T) {
 	m.advance(48 * time.Hour)
 	if c := m.coverage("same-moment-2"); c.Analysed != 2 || c.Analyses != 2 {
 		t.Fatalf("same-moment-2 %+v: want only the first job's run at its next slot", c)
+	}
+}
+
+func TestAJobPausedFor30DaysIsCancelled(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "expiring", tagged, 1, 0)
+	id := m.job(dailyTagJob("expiring", true))
+	m.advance(time.Hour)
+	if _, err := m.macie(admin).UpdateClassificationJob(context.Background(), &macie2.UpdateClassificationJobInput{
+		JobId: aws.String(id), JobStatus: types.JobStatusUserPaused}); err != nil {
+		t.Fatal(err)
+	}
+	m.advance(29 * 24 * time.Hour)
+	if d := m.describe(id); d.JobStatus != types.JobStatusUserPaused ||
+		!aws.ToTime(d.UserPausedDetails.JobExpiresAt).Equal(modelStart.Add(time.Hour+30*24*time.Hour)) {
+		t.Fatalf("after 29 days: %s, expires %v", d.JobStatus, d.UserPausedDetails)
+	}
+	m.advance(24 * time.Hour)
+	if d := m.describe(id); d.JobStatus != types.JobStatusCancelled {
+		t.Fatalf("after 30 days paused the job is %s", d.JobStatus)
 	}
 }
