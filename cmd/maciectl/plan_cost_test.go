@@ -19,8 +19,8 @@ func TestPlanAndCostShareOneEstimate(t *testing.T) {
 	if code, out, errOut := runMaciectl(t, "apply", "--yes", "--endpoint", srv.URL()); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
-	// Macie's inventory, which sizes the buckets, is refreshed about daily: the README's figures
-	// are those after the refresh that follows the apply.
+	// Macie's bucket inventory shows the new members' buckets, and their sizes, only after its
+	// next (daily) refresh.
 	srv.Sandbox().Macie().RefreshInventory()
 	_, out, _ = runMaciectl(t, "plan", "--json", "--endpoint", srv.URL())
 	v := decode[planview.View](t, out)
