@@ -146,7 +146,10 @@ func progress(opts *planOptions) *bar {
 	}
 	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(opts.IO.ErrOut),
 		progressbar.OptionSetDescription("reading accounts"), progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish())}
+		progressbar.OptionClearOnFinish(),
+		// No spinner ticker: its goroutine reads the bar's state without the bar's lock (a data
+		// race in the library); the bar redraws on every update instead.
+		progressbar.OptionSetSpinnerChangeInterval(0))}
 }
 
 func (b *bar) update(done, total int) {
