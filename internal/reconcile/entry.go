@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -36,8 +37,8 @@ func (r *Reconciler) Units(ctx context.Context, units []Unit) Result {
 	return r.run(ctx, nil, tasks, c)
 }
 
-// coalesce groups relevant changes by pair, keeping the latest change of each bucket, in the
-// order the pairs first appear.
+// coalesce groups relevant changes by pair, keeping the changes of each bucket's newest second,
+// in the order the pairs first appear.
 func coalesce(changes []event.Change) []task {
 	index := map[Unit]int{}
 	var tasks []task
@@ -57,17 +58,29 @@ func coalesce(changes []event.Change) []task {
 	return tasks
 }
 
-// latest puts c in the list of latest changes per bucket, replacing an older change of its bucket.
+// latest puts c in the list of newest changes per bucket. CloudTrail times have one-second
+// resolution, so changes of one bucket in the same second cannot be ordered: all of them are
+// kept, and an older second gives way to a newer one.
 func latest(list []event.Change, c event.Change) []event.Change {
 	i := slices.IndexFunc(list, func(o event.Change) bool { return o.Bucket == c.Bucket })
-	switch {
-	case i < 0:
+	if i < 0 {
 		return append(list, c)
-	case !c.EventTime.Before(list[i].EventTime):
-		list[i] = c
 	}
-	return list
+	at, have := second(c), second(list[i])
+	switch {
+	case at.Before(have):
+		return list
+	case at.After(have):
+		list = slices.DeleteFunc(list, func(o event.Change) bool { return o.Bucket == c.Bucket })
+		return append(list, c)
+	case slices.ContainsFunc(list, func(o event.Change) bool { return o.Bucket == c.Bucket && o.EventID == c.EventID && c.EventID != "" }):
+		return list // the same event delivered twice
+	}
+	return append(list, c)
 }
+
+// second is the time of a change at CloudTrail's resolution.
+func second(c event.Change) time.Time { return c.EventTime.Truncate(time.Second) }
 
 // admit decides whether a pair named by an event may be reconciled, and fills in its email.
 func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {

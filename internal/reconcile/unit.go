@@ -21,7 +21,8 @@ type task struct {
 	email string
 	// status is the member status when the caller read it already ("" when not).
 	status string
-	// changes are the latest change per bucket, from events; they choose buckets to read directly.
+	// changes are the changes of each bucket's newest second, from events; they choose buckets
+	// to read directly.
 	changes []event.Change
 }
 

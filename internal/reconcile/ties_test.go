@@ -1,0 +1,61 @@
+package reconcile
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/macieselfservice/macie-selfservice/internal/event"
+)
+
+// sameSecond gives changes one CloudTrail time, as a tool that untags and retags within a second
+// produces them.
+func sameSecond(at time.Time, changes ...event.Change) []event.Change {
+	for i := range changes {
+		changes[i].EventTime = at
+	}
+	return changes
+}
+
+// Changes of one bucket in the same second cannot be ordered: whichever order they arrive in, the
+// fresh read decides and nothing is held back as stale.
+func TestSameSecondChangesAreNotStaleInAnyOrder(t *testing.T) {
+	for _, order := range [][]int{{0, 1, 2}, {2, 1, 0}, {1, 2, 0}, {2, 0, 1}} {
+		w := newWorld(t, admin, acctA)
+		tag, untag, retag := w.put(acctA, euw1, "pii", on), w.untag(acctA, euw1, "pii"), w.put(acctA, euw1, "pii", on)
+		at := clock.Add(time.Minute)
+		flips := sameSecond(at, tag, untag, retag)
+		batch := []event.Change{flips[order[0]], flips[order[1]], flips[order[2]]}
+		r := newReconciler(w)
+		r.Now = func() time.Time { return at.Add(2 * time.Second) }
+		res := r.Changes(context.Background(), batch)
+		if len(res.Failures) != 0 || w.status(acctA, euw1) != "Enabled" {
+			t.Errorf("order %v: status %q, failures %+v", order, w.status(acctA, euw1), res.Failures)
+		}
+	}
+}
+
+// A read that contradicts every change of the newest second is still stale.
+func TestReadContradictingTheWholeNewestSecondIsStale(t *testing.T) {
+	w := newWorld(t, admin, acctA)
+	tag, retag := w.put(acctA, euw1, "pii", on), w.put(acctA, euw1, "pii", map[string]string{"macie": "true", "team": "x"})
+	w.staleTags = map[string]map[string]string{"pii": {}}
+	at := clock.Add(time.Minute)
+	r := newReconciler(w)
+	r.Now = func() time.Time { return at.Add(2 * time.Second) }
+	res := r.Changes(context.Background(), sameSecond(at, retag, tag))
+	if len(res.Failures) != 1 || len(res.Plan.Actions) != 0 {
+		t.Fatalf("failures %+v plan %v", res.Failures, res.Plan.Actions)
+	}
+}
+
+// An older second gives way to a newer one, whatever the order of arrival.
+func TestOlderSecondGivesWayToNewer(t *testing.T) {
+	w := newWorld(t, admin, acctA)
+	old := w.untag(acctA, euw1, "pii")
+	newer := w.put(acctA, euw1, "pii", on)
+	got := coalesce([]event.Change{newer, old, newer})
+	if len(got) != 1 || len(got[0].changes) != 1 || got[0].changes[0].EventID != newer.EventID {
+		t.Fatalf("coalesced %+v", got)
+	}
+}
