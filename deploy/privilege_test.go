@@ -44,6 +44,7 @@ var callers = map[string][]role{
 	"OrganizationsAPI.DescribeAccount":             {orgReadRole},
 	"STSAPI.AssumeRole":                            {functionRole},
 	"STSAPI.GetCallerIdentity":                     {functionRole},
+	"SQSAPI.ChangeMessageVisibility":               {functionRole},
 }
 
 // operatorOnly are the methods only maciectl calls, as a person with their own credentials:

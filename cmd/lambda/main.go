@@ -61,6 +61,7 @@ func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger 
 	if s.Mode == lambdafn.ModeAdministrator {
 		h.Engine = engine.New(awsCfg, s.Config, engine.Options{Logger: logger})
 		h.DryRun = s.Config.DryRun
+		h.Queue = func(region string) lambdafn.VisibilityAPI { return clients.SQS(region, "") }
 	}
 	return nil
 }

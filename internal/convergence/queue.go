@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/event"
+	"github.com/macieselfservice/macie-selfservice/internal/lambdafn"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
@@ -115,7 +116,7 @@ func (r *runner) deliver(ctx context.Context, batch []message) {
 	}
 	res := r.eng.Changes(ctx, changes)
 	r.tally(res)
-	retry := res.RetryMessages(changes)
+	retry, stale := res.RetryMessages(changes), res.StaleMessages(changes)
 	var seen []string
 	for _, m := range batch {
 		if slices.Contains(seen, m.id) {
@@ -131,7 +132,7 @@ func (r *runner) deliver(ctx context.Context, batch []message) {
 			continue
 		}
 		r.rep.Redeliveries++
-		m.visibleAt = r.clk.Now().Add(r.retryDelay())
+		m.visibleAt = r.clk.Now().Add(r.retryDelay(m.receives, slices.Contains(stale, m.id)))
 		r.q.pending = append(r.q.pending, m)
 	}
 }
@@ -140,13 +141,18 @@ func (r *runner) deliver(ctx context.Context, batch []message) {
 // the central template): a message handed back is received again after it.
 const QueueVisibility = 5420 * time.Second
 
-// retryDelay is how long a handed-back message stays invisible. The default mode hands it back
-// at once, the hardest case for the stale-read guard; the events-only mode waits as SQS does.
-func (r *runner) retryDelay() time.Duration {
-	if r.opts.EventsOnly {
-		return QueueVisibility
+// retryDelay is how long a handed-back message stays invisible after its receives-th receive.
+// The default mode hands it back at once, the hardest case for the stale-read guard; the
+// events-only mode waits as the function makes SQS wait: a message whose only failure was a
+// stale read comes back after lambdafn.StaleVisibility, any other after the visibility timeout.
+func (r *runner) retryDelay(receives int, stale bool) time.Duration {
+	switch {
+	case !r.opts.EventsOnly:
+		return 0
+	case stale:
+		return lambdafn.StaleVisibility(receives)
 	}
-	return 0
+	return QueueVisibility
 }
 
 // tally counts the failures of a run.

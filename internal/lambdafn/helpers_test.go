@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -137,7 +138,10 @@ type message struct {
 }
 
 // batch builds an SQS event as Lambda delivers it.
-func batch(msgs ...message) json.RawMessage {
+func batch(msgs ...message) json.RawMessage { return batchReceived(1, msgs...) }
+
+// batchReceived is an SQS batch whose records were received that many times.
+func batchReceived(receives int, msgs ...message) json.RawMessage {
 	type record struct {
 		MessageID      string            `json:"messageId"`
 		ReceiptHandle  string            `json:"receiptHandle"`
@@ -150,7 +154,7 @@ func batch(msgs ...message) json.RawMessage {
 	var recs []record
 	for _, m := range msgs {
 		recs = append(recs, record{MessageID: m.id, ReceiptHandle: "rh-" + m.id, Body: m.body,
-			Attributes: map[string]string{"ApproximateReceiveCount": "1"}, EventSource: "aws:sqs",
+			Attributes: map[string]string{"ApproximateReceiveCount": fmt.Sprint(receives)}, EventSource: "aws:sqs",
 			EventSourceARN: "arn:aws:sqs:eu-west-1:" + admin + ":macie-selfservice-events", AWSRegion: euWest})
 	}
 	data, _ := json.Marshal(map[string]any{"Records": recs})

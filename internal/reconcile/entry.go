@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -167,6 +168,28 @@ func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[
 	return tasks
 }
 
+// StaleMessages returns the ids of the messages of RetryMessages whose every failure was a read
+// older than its event (ErrStale): a retry soon can fix them, in input order.
+func (res Result) StaleMessages(changes []event.Change) []string {
+	var ids []string
+	for _, id := range res.RetryMessages(changes) {
+		if !slices.ContainsFunc(changes, func(c event.Change) bool {
+			return c.MessageID == id && slices.ContainsFunc(res.Failures, func(f Failure) bool {
+				return f.names(c) && !errors.Is(f.Err, ErrStale)
+			})
+		}) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// names reports whether a failure is of the pair of a change (a failed Region counts for every
+// pair in it).
+func (f Failure) names(c event.Change) bool {
+	return f.Region == c.Region && (f.Account == c.Account || f.Account == "")
+}
+
 // RetryMessages returns the ids of the messages that carried a change of a pair whose reconcile
 // failed in a way a retry can fix (a failed Region counts for every pair in it), in input order.
 func (res Result) RetryMessages(changes []event.Change) []string {
@@ -175,9 +198,7 @@ func (res Result) RetryMessages(changes []event.Change) []string {
 		if c.MessageID == "" || !c.Relevant() || slices.Contains(ids, c.MessageID) {
 			continue
 		}
-		if slices.ContainsFunc(res.Failures, func(f Failure) bool {
-			return f.Retryable && f.Region == c.Region && (f.Account == c.Account || f.Account == "")
-		}) {
+		if slices.ContainsFunc(res.Failures, func(f Failure) bool { return f.Retryable && f.names(c) }) {
 			ids = append(ids, c.MessageID)
 		}
 	}

@@ -101,9 +101,13 @@ func changesOf(changes []event.Change, bucket string) []event.Change {
 	return out
 }
 
+// DefaultStaleWindow is how long after an event a read that contradicts it is taken for stale
+// when Reconciler.StaleWindow is zero.
+const DefaultStaleWindow = 5 * time.Minute
+
 func staleWindow(d time.Duration) time.Duration {
 	if d <= 0 {
-		return 5 * time.Minute
+		return DefaultStaleWindow
 	}
 	return d
 }

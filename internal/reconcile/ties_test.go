@@ -2,6 +2,9 @@ package reconcile
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,5 +60,23 @@ func TestOlderSecondGivesWayToNewer(t *testing.T) {
 	got := coalesce([]event.Change{newer, old, newer})
 	if len(got) != 1 || len(got[0].changes) != 1 || got[0].changes[0].EventID != newer.EventID {
 		t.Fatalf("coalesced %+v", got)
+	}
+}
+
+func TestStaleMessagesAreThoseWithOnlyStaleFailures(t *testing.T) {
+	stale := fmt.Errorf("bucket b: %w", ErrStale)
+	res := Result{Failures: []Failure{
+		{Unit: Unit{Account: acctA, Region: euw1}, Retryable: true, Err: stale},
+		{Unit: Unit{Account: acctB, Region: euw1}, Retryable: true, Err: stale},
+		{Unit: Unit{Account: acctB, Region: euw1}, Retryable: true, Err: errors.New("throttled")},
+		{Unit: Unit{Account: prot, Region: use1}, Retryable: true, Err: stale},
+		{Unit: Unit{Region: use1}, Retryable: true, Err: errors.New("listing members")},
+	}}
+	msg := func(id, acct, region string) event.Change {
+		return event.Change{Kind: event.TagsRemoved, MessageID: id, Account: acct, Region: region, Bucket: "b"}
+	}
+	changes := []event.Change{msg("m1", acctA, euw1), msg("m2", acctB, euw1), msg("m3", prot, use1)}
+	if got := res.StaleMessages(changes); !slices.Equal(got, []string{"m1"}) {
+		t.Fatalf("stale %v, want [m1]", got)
 	}
 }
