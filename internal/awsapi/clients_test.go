@@ -206,7 +206,7 @@ func TestDirectoryCallsOrganizationsWithTheOrgRole(t *testing.T) {
 	w, c := newWire(t, 0, 1)
 	d := NewDirectory(c, DirectoryOptions{OrgRoleARN: "arn:aws:iam::999999999999:role/OrgRead"})
 	accts, err := d.Accounts(context.Background())
-	if err != nil || len(accts) != 1 || accts[0].Email != "a@example.com" || accts[0].Status != "ACTIVE" {
+	if err != nil || len(accts) != 1 || accts[0].Email != "a@example.com" || !accts[0].Active() {
 		t.Fatalf("Accounts = %+v, %v", accts, err)
 	}
 	if a := w.ops("AssumeRole"); len(a) != 1 || a[0].roleARN != "arn:aws:iam::999999999999:role/OrgRead" {

@@ -147,6 +147,9 @@ func (d *Directory) list(ctx context.Context) ([]reconcile.Account, error) {
 			accts = append(accts, account(a))
 		}
 	}
+	if len(accts) == 0 {
+		return nil, fmt.Errorf("listing the organization's accounts: %w", reconcile.ErrNoAccounts)
+	}
 	return accts, nil
 }
 
@@ -187,13 +190,25 @@ func (d *Directory) store(accts []reconcile.Account) {
 	d.accounts, d.byID, d.listedAt = accts, byID, d.now()
 }
 
-// account converts an Organizations account. Status is the account's State (ACTIVE, SUSPENDED,
-// PENDING_CLOSURE, ...), or the older Status field when State is absent: Organizations retires
-// Status in September 2026.
+// account converts an Organizations account. Its state is State, or the older Status field when
+// State is absent (Organizations retires Status in September 2026).
 func account(a orgtypes.Account) reconcile.Account {
-	status := string(a.State)
-	if status == "" {
-		status = string(a.Status)
+	state := a.State
+	if state == "" {
+		state = stateOf(a.Status)
 	}
-	return reconcile.Account{ID: aws.ToString(a.Id), Email: aws.ToString(a.Email), Status: status}
+	return reconcile.Account{ID: aws.ToString(a.Id), Email: aws.ToString(a.Email), State: state}
+}
+
+// stateOf is the state an older account status stands for.
+func stateOf(s orgtypes.AccountStatus) orgtypes.AccountState {
+	switch s {
+	case orgtypes.AccountStatusActive:
+		return orgtypes.AccountStateActive
+	case orgtypes.AccountStatusSuspended:
+		return orgtypes.AccountStateSuspended
+	case orgtypes.AccountStatusPendingClosure:
+		return orgtypes.AccountStatePendingClosure
+	}
+	return ""
 }

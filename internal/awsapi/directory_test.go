@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -123,7 +124,7 @@ func TestAccountUsesFreshListElseDescribe(t *testing.T) {
 	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	d := newDirectory(org, DirectoryOptions{Now: clk.now, TTL: time.Minute})
 	ctx := context.Background()
-	want := reconcile.Account{ID: "000000000002", Email: "000000000002@example.com", Status: "ACTIVE"}
+	want := reconcile.Account{ID: "000000000002", Email: "000000000002@example.com", State: orgtypes.AccountStateActive}
 
 	if a, ok, err := d.Account(ctx, "000000000002"); err != nil || !ok || a != want {
 		t.Fatalf("no list yet: Account = %+v, %v, %v", a, ok, err)
@@ -177,9 +178,34 @@ func TestAccountRemembersWhatItDescribed(t *testing.T) {
 	}
 }
 
-func TestAccountStatusFallsBackToLegacyStatus(t *testing.T) {
-	got := account(orgtypes.Account{Id: aws.String("000000000001"), Status: orgtypes.AccountStatusSuspended})
-	if got.Status != "SUSPENDED" {
-		t.Fatalf("status = %q", got.Status)
+func TestAccountStateFallsBackToLegacyStatus(t *testing.T) {
+	for status, want := range map[orgtypes.AccountStatus]orgtypes.AccountState{
+		orgtypes.AccountStatusSuspended:      orgtypes.AccountStateSuspended,
+		orgtypes.AccountStatusPendingClosure: orgtypes.AccountStatePendingClosure,
+		orgtypes.AccountStatusActive:         orgtypes.AccountStateActive,
+	} {
+		got := account(orgtypes.Account{Id: aws.String("000000000001"), Status: status})
+		if got.State != want || got.Active() != (want == orgtypes.AccountStateActive) {
+			t.Errorf("status %s: state %q, active %v", status, got.State, got.Active())
+		}
+	}
+	got := account(orgtypes.Account{Id: aws.String("000000000001"), State: orgtypes.AccountStateSuspended, Status: orgtypes.AccountStatusActive})
+	if got.State != orgtypes.AccountStateSuspended {
+		t.Errorf("State is preferred to Status: got %q", got.State)
+	}
+}
+
+// An organization has at least its management account: a listing without any account is an
+// error, and it is not cached.
+func TestEmptyListingIsAnError(t *testing.T) {
+	org := newFakeOrg(0)
+	d := newDirectory(org, DirectoryOptions{})
+	for range 2 {
+		if accts, err := d.Accounts(context.Background()); !errors.Is(err, reconcile.ErrNoAccounts) || accts != nil {
+			t.Fatalf("accounts %v, error %v; want ErrNoAccounts", accts, err)
+		}
+	}
+	if lists, _ := org.counts(); lists != 2 {
+		t.Errorf("ListAccounts calls = %d, want 2: an empty answer is not cached", lists)
 	}
 }

@@ -103,9 +103,24 @@ func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {
 	case !ok:
 		r.skip(ctx, c, t, fmt.Sprintf("account %s is not in the organization: event rejected", t.Account))
 		return false
+	case !acct.Active():
+		r.skip(ctx, c, t, fmt.Sprintf("account %s is %s in the organization, not ACTIVE: it is left as it is", t.Account, stateName(acct)))
+		return false
 	}
 	t.email = acct.Email
 	return true
+}
+
+// ErrNoAccounts is a listing of the organization without any account: an organization has at
+// least its management account, so the listing is wrong, and a plan from it would be empty.
+var ErrNoAccounts = errors.New("the organization's listing holds no account")
+
+// stateName names an account's state, "no state" when the directory gave none.
+func stateName(a Account) string {
+	if a.State == "" {
+		return "of no known state"
+	}
+	return string(a.State)
 }
 
 func (r *Reconciler) skip(ctx context.Context, c *collector, t *task, why string) {
@@ -134,6 +149,9 @@ func (r *Reconciler) Full(ctx context.Context) Result {
 // what could not be listed is recorded in c.
 func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task) {
 	accounts, err := r.Directory.Accounts(ctx)
+	if err == nil && len(accounts) == 0 {
+		err = ErrNoAccounts
+	}
 	if err != nil {
 		r.fail(ctx, c, Unit{}, err)
 		return nil, nil
@@ -156,7 +174,7 @@ func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task)
 func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[string]string) []task {
 	var tasks []task
 	for _, a := range accounts {
-		if a.ID == r.Rules.Admin || r.Rules.Excluded[a.ID] || (a.Status != "" && a.Status != "ACTIVE") {
+		if a.ID == r.Rules.Admin || r.Rules.Excluded[a.ID] || !a.Active() {
 			continue
 		}
 		st := statuses[a.ID]

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/macieselfservice/macie-selfservice/internal/event"
@@ -31,6 +32,8 @@ type world struct {
 	inflight map[string]int
 	// staleTags, when set, is what a direct bucket read returns instead of the truth.
 	staleTags map[string]map[string]string
+	// states are the accounts' states in the organization other than ACTIVE.
+	states map[string]orgtypes.AccountState
 }
 
 type bucket struct {
@@ -41,7 +44,7 @@ type bucket struct {
 func newWorld(t *testing.T, accounts ...string) *world {
 	w := &world{t: t, accounts: map[string]string{}, buckets: map[string]map[string]bucket{},
 		members: map[string]string{}, publish: map[string]bool{}, calls: map[string]int{},
-		fail: map[string]error{}, inflight: map[string]int{}}
+		fail: map[string]error{}, inflight: map[string]int{}, states: map[string]orgtypes.AccountState{}}
 	for _, a := range accounts {
 		w.accounts[a] = a + "@example.com"
 		w.buckets[a] = map[string]bucket{}
@@ -115,7 +118,7 @@ func (w *world) Accounts(context.Context) ([]Account, error) {
 	defer w.mu.Unlock()
 	var out []Account
 	for id, email := range w.accounts {
-		out = append(out, Account{ID: id, Email: email, Status: "ACTIVE"})
+		out = append(out, Account{ID: id, Email: email, State: w.stateLocked(id)})
 	}
 	return out, nil
 }
@@ -127,7 +130,15 @@ func (w *world) Account(_ context.Context, id string) (Account, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	email, ok := w.accounts[id]
-	return Account{ID: id, Email: email, Status: "ACTIVE"}, ok, nil
+	return Account{ID: id, Email: email, State: w.stateLocked(id)}, ok, nil
+}
+
+// stateLocked is an account's state; w.mu is held.
+func (w *world) stateLocked(id string) orgtypes.AccountState {
+	if st, ok := w.states[id]; ok {
+		return st
+	}
+	return orgtypes.AccountStateActive
 }
 
 // BucketReader.

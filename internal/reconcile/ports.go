@@ -3,6 +3,8 @@ package reconcile
 import (
 	"context"
 
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -30,14 +32,20 @@ type BucketReader interface {
 
 // Account is an account of the organization.
 type Account struct {
-	ID     string
-	Email  string
-	Status string
+	ID    string
+	Email string
+	// State is the account's state in the organization (ACTIVE, SUSPENDED, PENDING_CLOSURE...).
+	State orgtypes.AccountState
 }
+
+// Active reports whether the account is ACTIVE in the organization: only such an account is
+// enrolled or resumed; a suspended or closing one is left as it is.
+func (a Account) Active() bool { return a.State == orgtypes.AccountStateActive }
 
 // Directory knows the organization's accounts.
 type Directory interface {
-	// Accounts lists every account of the organization.
+	// Accounts lists every account of the organization; an organization always has at least
+	// its management account.
 	Accounts(ctx context.Context) ([]Account, error)
 	// Account returns one account; ok is false when it is not in the organization.
 	Account(ctx context.Context, id string) (a Account, ok bool, err error)
