@@ -13,7 +13,6 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
 	"github.com/macieselfservice/macie-selfservice/internal/event"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
@@ -55,7 +54,7 @@ func newECHarness(t *testing.T, member string, buckets ...sandbox.Bucket) *ecHar
 	srv := sandboxtest.Start(t, sb)
 	ctx := context.Background()
 	eng := engine.New(srv.Config(ctx, adminAccount, ecRegion), o.config(1), engine.Options{Endpoint: srv.URL(),
-		MaxAttempts: 1, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}})
+		MaxAttempts: 1})
 	eng.Now = clk.Now
 	h := &ecHarness{sb: sb, eng: eng, clk: clk, team: &team{clients: map[owned]*s3.Client{}, buckets: map[string]owned{},
 		cfg: func(a, region string) aws.Config { return srv.Config(ctx, a, region) }}}

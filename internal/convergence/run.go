@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
@@ -124,8 +123,8 @@ func Run(ctx context.Context, seed uint64, opts Options) (Report, error) {
 	return r.rep, ctx.Err()
 }
 
-// engine wires the real engine to the sandbox: SDK retries off (every fault reaches the engine),
-// the executor's own retries without waiting, the shared clock, and the flaky HTTP client.
+// engine wires the real engine to the sandbox: SDK retries off (every fault reaches the engine,
+// which retries nothing itself), the shared clock, and the flaky HTTP client.
 func (r *runner) engine(ctx context.Context, srv *sandbox.Server, logs io.Writer) *reconcile.Reconciler {
 	logger := slog.New(slog.DiscardHandler)
 	if logs != nil {
@@ -134,7 +133,7 @@ func (r *runner) engine(ctx context.Context, srv *sandbox.Server, logs io.Writer
 	awsCfg := srv.Config(ctx, adminAccount, r.org.Managed[0])
 	awsCfg.HTTPClient = r.flaky
 	eng := engine.New(awsCfg, r.org.config(r.rep.Concurrency), engine.Options{Endpoint: srv.URL(), MaxAttempts: 1,
-		Logger: logger, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}})
+		Logger: logger})
 	eng.Now = r.clk.Now
 	return eng
 }

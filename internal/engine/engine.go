@@ -17,11 +17,10 @@ import (
 type Options struct {
 	// Endpoint is the base URL of a local sandbox; empty means AWS.
 	Endpoint string
-	// MaxAttempts bounds the SDK's retries per call; zero keeps the default.
+	// MaxAttempts bounds the attempts per call of the SDK's standard retryer, the only retry
+	// layer; zero keeps the default.
 	MaxAttempts int
 	Logger      *slog.Logger
-	// Retry paces the executor's retries; the zero value is the default backoff.
-	Retry execute.Backoff
 }
 
 // New returns a reconciler that reads and changes AWS (or the sandbox) as cfg says, running in
@@ -34,7 +33,7 @@ func New(awsCfg aws.Config, cfg config.Config, opts Options) *reconcile.Reconcil
 		Buckets:   awsapi.NewBuckets(clients, awsapi.BucketsOptions{ReadRole: cfg.ReadRole, Self: cfg.AdminAccount}),
 		Directory: awsapi.NewDirectory(clients, awsapi.DirectoryOptions{OrgRoleARN: cfg.OrgRoleARN}),
 		Applier: &execute.Executor{Macie: macie, DryRun: cfg.DryRun, Logger: opts.Logger,
-			Concurrency: cfg.Concurrency, Retry: opts.Retry},
+			Concurrency: cfg.Concurrency},
 		Rules:       cfg.Rules(),
 		Regions:     cfg.Regions,
 		Concurrency: cfg.Concurrency,

@@ -2,7 +2,11 @@
 //
 // Applying is idempotent: an "already exists" answer counts as done, so applying the same plan
 // twice changes nothing the second time. One account's failure does not stop the others.
-// Throttling and server errors are retried with exponential backoff and full jitter.
+// The executor does not retry: every call goes through the SDK's standard retryer (see
+// internal/awsapi, Clients), which retries throttling and server errors with exponential backoff,
+// full jitter and a retry quota that stops retrying when most calls fail. A second loop here
+// would multiply the attempts per write and bypass that quota. What still fails is reported, and
+// the pair is reconciled again later (the message is retried, or the next sweep comes).
 package execute
 
 import (
@@ -68,8 +72,6 @@ type Executor struct {
 	Logger *slog.Logger
 	// Concurrency bounds how many accounts are changed at once (default 8).
 	Concurrency int
-	// Retry paces retries of throttled and failed calls.
-	Retry Backoff
 	// Throttle, when set, is waited on before every call (a request-rate limit).
 	Throttle func(context.Context) error
 }
@@ -126,8 +128,7 @@ func (e *Executor) applyOne(ctx context.Context, a plan.Action) Result {
 	case ctx.Err() != nil:
 		res.Outcome, res.Detail, res.Err = Failed, ctx.Err().Error(), ctx.Err()
 	default:
-		err := e.Retry.Do(ctx, func() error { return e.call(ctx, a) })
-		res.Outcome, res.Detail, res.Err = classify(a, err)
+		res.Outcome, res.Detail, res.Err = classify(a, e.call(ctx, a))
 	}
 	e.log(ctx, res)
 	return res

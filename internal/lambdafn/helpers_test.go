@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -22,7 +21,6 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
@@ -101,7 +99,7 @@ func newFixture(t *testing.T, cfg config.Config) *fixture {
 	logger := slog.New(slog.NewJSONHandler(out, nil))
 	ctx := context.Background()
 	eng := engine.New(srv.Config(ctx, cfg.AdminAccount, euWest), cfg, engine.Options{Endpoint: srv.URL(),
-		MaxAttempts: 1, Logger: logger, Retry: execute.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}})
+		MaxAttempts: 1, Logger: logger})
 	mgmtClients := awsapi.NewClients(srv.Config(ctx, mgmt, euWest), awsapi.ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
 	h := &Handler{Engine: eng, Logger: logger, Metrics: NewMetrics(out), DryRun: cfg.DryRun,
 		OrgAdmin: func(region string) OrgAdminAPI { return mgmtClients.Macie(region) }}

@@ -35,7 +35,7 @@ func newReconciler(w *world) *Reconciler {
 	p := tagpolicy.Default()
 	return &Reconciler{
 		Macie: w, Buckets: w, Directory: w,
-		Applier: &execute.Executor{Macie: w, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}},
+		Applier: &execute.Executor{Macie: w},
 		Rules: plan.Rules{Policy: p, Admin: admin, Protected: map[string]bool{prot: true},
 			Excluded: map[string]bool{excl: true}, Job: plan.NewJobSpec(p, []string{excl}, 100)},
 		Regions:     []string{euw1, use1},
