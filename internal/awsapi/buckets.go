@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -31,7 +32,8 @@ type BucketsOptions struct {
 	// Self is the caller's own account, whose buckets are read without AssumeRole. Empty: asked
 	// of STS (GetCallerIdentity) once, when a role would otherwise be assumed.
 	Self string
-	// Partition of the role ARNs; empty means "aws".
+	// Partition of the role ARNs; empty means the partition of the Clients' Region (aws-cn for
+	// cn-north-1, aws-us-gov for us-gov-west-1), from the SDK's partition metadata.
 	Partition string
 }
 
@@ -54,6 +56,9 @@ type Buckets struct {
 // NewBuckets returns the bucket reader. c is the caller's identity; its STS client assumes the
 // read-only roles.
 func NewBuckets(c *Clients, opts BucketsOptions) *Buckets {
+	if opts.Partition == "" {
+		opts.Partition, _ = awsid.Partition(c.cfg.Region) // none: role ARNs are refused, naming why
+	}
 	as := func(p aws.CredentialsProvider) bucketClients { return c.WithCredentials(p) }
 	return newBuckets(c, c.STS(), as, opts)
 }

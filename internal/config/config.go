@@ -5,11 +5,11 @@ package config
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
@@ -43,11 +43,6 @@ type Config struct {
 	Concurrency int
 }
 
-var (
-	accountRE = regexp.MustCompile(`^\d{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
-)
-
 // Names say what each setting is called where it came from, for error messages.
 type Names struct{ Admin, Regions, Tag, Protected, Excluded, Sampling string }
 
@@ -60,15 +55,15 @@ var (
 // Validate reports everything wrong, naming each setting as n calls it.
 func (c Config) Validate(n Names) error {
 	var errs []error
-	if !accountRE.MatchString(c.AdminAccount) {
-		errs = append(errs, fmt.Errorf("%s: %q is not a 12-digit account id", n.Admin, c.AdminAccount))
+	if err := awsid.Account(c.AdminAccount); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", n.Admin, err))
 	}
 	if len(c.Regions) == 0 {
 		errs = append(errs, fmt.Errorf("%s: no Region to manage", n.Regions))
 	}
 	for _, r := range c.Regions {
-		if !regionRE.MatchString(r) {
-			errs = append(errs, fmt.Errorf("%s: %q is not a Region name like eu-west-1", n.Regions, r))
+		if err := awsid.Region(r); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", n.Regions, err))
 		}
 	}
 	if err := c.Policy.Validate(); err != nil {
@@ -83,8 +78,8 @@ func (c Config) Validate(n Names) error {
 
 func checkAccounts(name string, ids []string) error {
 	for _, id := range ids {
-		if !accountRE.MatchString(id) {
-			return fmt.Errorf("%s: %q is not a 12-digit account id", name, id)
+		if err := awsid.Account(id); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
