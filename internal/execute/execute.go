@@ -13,9 +13,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/bounded"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -80,19 +80,11 @@ type Executor struct {
 // actions of distinct accounts run in parallel.
 func (e *Executor) Apply(ctx context.Context, p plan.Plan) Report {
 	results := make([]Result, len(p.Actions))
-	groups := groupActions(p.Actions)
-	sem := make(chan struct{}, max(1, e.concurrency()))
-	var wg sync.WaitGroup
-	for _, idx := range groups {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			for _, i := range idx {
-				results[i] = e.applyOne(ctx, p.Actions[i])
-			}
-		})
-	}
-	wg.Wait()
+	bounded.ForEach(ctx, e.concurrency(), groupActions(p.Actions), func(ctx context.Context, idx []int) {
+		for _, i := range idx {
+			results[i] = e.applyOne(ctx, p.Actions[i])
+		}
+	})
 	return Report{Results: results}
 }
 

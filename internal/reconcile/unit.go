@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/bounded"
 	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -34,7 +35,7 @@ func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []tas
 		r.region(ctx, region, regions, c)
 	}
 	finished := r.progress(len(tasks))
-	forEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
+	bounded.ForEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
 		r.unit(ctx, t, regions, c)
 		finished()
 	})
