@@ -29,6 +29,7 @@ type world struct {
 	publish  map[string]bool
 	calls    map[string]int
 	fail     map[string]error // operation -> error returned by every call
+	failOnce map[string]error // operation -> error returned by the next call only
 	inflight map[string]int
 	// staleTags, when set, is what a direct bucket read returns instead of the truth.
 	staleTags map[string]map[string]string
@@ -44,7 +45,7 @@ type bucket struct {
 func newWorld(t *testing.T, accounts ...string) *world {
 	w := &world{t: t, accounts: map[string]string{}, buckets: map[string]map[string]bucket{},
 		members: map[string]string{}, publish: map[string]bool{}, calls: map[string]int{},
-		fail: map[string]error{}, inflight: map[string]int{}, states: map[string]orgtypes.AccountState{}}
+		fail: map[string]error{}, failOnce: map[string]error{}, inflight: map[string]int{}, states: map[string]orgtypes.AccountState{}}
 	for _, a := range accounts {
 		w.accounts[a] = a + "@example.com"
 		w.buckets[a] = map[string]bucket{}
@@ -56,6 +57,10 @@ func (w *world) call(op string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.calls[op]++
+	if err, ok := w.failOnce[op]; ok {
+		delete(w.failOnce, op)
+		return err
+	}
 	return w.fail[op]
 }
 

@@ -142,29 +142,32 @@ func (r *Reconciler) notOnboarded(ctx context.Context, c *collector, u Unit, err
 		"account %s: the read role cannot be assumed, so its buckets cannot be read and it is left as it is; deploy the workload stack there or exclude the account", u.Account)})
 }
 
-// regionGate makes each Region's job and publication be checked once per run.
+// regionGate remembers the Regions whose job and publication were converged in a run.
 type regionGate struct {
 	mu   sync.Mutex
 	done map[string]bool
 }
 
-func (g *regionGate) first(region string) bool {
+func (g *regionGate) checked(region string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.done[region] {
-		return false
-	}
-	g.done[region] = true
-	return true
+	return g.done[region]
 }
 
-// region checks and converges one Region's job and publication, once per run.
+func (g *regionGate) mark(region string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.done[region] = true
+}
+
+// region checks and converges one Region's job and publication, once per run: a Region is marked
+// checked only when its check and changes succeeded, so a later pair of the run tries again.
 func (r *Reconciler) region(ctx context.Context, region string, g *regionGate, c *collector) {
-	if !g.first(region) {
-		return
-	}
 	unlock := r.locks.lock("/" + region)
 	defer unlock()
+	if g.checked(region) {
+		return
+	}
 	rs, err := r.observeRegion(ctx, region)
 	if err != nil {
 		r.fail(ctx, c, Unit{Region: region}, err)
@@ -172,7 +175,11 @@ func (r *Reconciler) region(ctx context.Context, region string, g *regionGate, c
 	}
 	p := plan.Plan{Actions: plan.RegionActions(r.Rules, rs)}
 	rep := r.apply(ctx, p)
-	c.add(p, rep, failureOf(Unit{Region: region}, rep))
+	f := failureOf(Unit{Region: region}, rep)
+	c.add(p, rep, f)
+	if f == nil {
+		g.mark(region)
+	}
 }
 
 func (r *Reconciler) observeRegion(ctx context.Context, region string) (plan.RegionState, error) {
