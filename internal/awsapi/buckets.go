@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
 	"github.com/macieselfservice/macie-selfservice/internal/awsid"
+	"github.com/macieselfservice/macie-selfservice/internal/lru"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -39,7 +41,9 @@ type BucketsOptions struct {
 
 // Buckets reads the buckets of workload accounts through their read-only role. It implements
 // reconcile.BucketReader and is safe for concurrent use. The credentials of each account's role
-// are cached (and refreshed before they expire), as are its clients.
+// (refreshed before they expire) and its clients are cached for the AccountCacheSize accounts
+// used last, each for at most AccountCacheTTL, so that a sweep of many accounts does not keep
+// them all.
 type Buckets struct {
 	base bucketClients
 	sts  STSAPI
@@ -49,9 +53,15 @@ type Buckets struct {
 	selfMu sync.Mutex
 	self   string
 
-	mu       sync.Mutex
-	accounts map[string]bucketClients
+	accounts *lru.Cache[string, bucketClients]
 }
+
+// The bounds of the per-account cache: AccountCacheSize accounts of about 5 KB each, each kept
+// at most AccountCacheTTL, under the hour an assumed role's credentials last by default.
+const (
+	AccountCacheSize = 256
+	AccountCacheTTL  = 45 * time.Minute
+)
 
 // NewBuckets returns the bucket reader. c is the caller's identity; its STS client assumes the
 // read-only roles.
@@ -65,7 +75,8 @@ func NewBuckets(c *Clients, opts BucketsOptions) *Buckets {
 
 // newBuckets returns a bucket reader on base, making the clients of a role with as.
 func newBuckets(base bucketClients, st STSAPI, as func(aws.CredentialsProvider) bucketClients, opts BucketsOptions) *Buckets {
-	return &Buckets{base: base, sts: st, as: as, opts: opts, self: opts.Self, accounts: map[string]bucketClients{}}
+	return &Buckets{base: base, sts: st, as: as, opts: opts, self: opts.Self,
+		accounts: lru.New[string, bucketClients](AccountCacheSize, AccountCacheTTL, nil)}
 }
 
 // TaggedBuckets lists the account's buckets in a Region that carry at least one tag, with their
@@ -163,14 +174,7 @@ func (b *Buckets) clientsFor(ctx context.Context, account string) (bucketClients
 	if err != nil {
 		return nil, fmt.Errorf("reading buckets: %w", err)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c, ok := b.accounts[account]
-	if !ok {
-		c = b.as(assumeRole(b.sts, roleArn))
-		b.accounts[account] = c
-	}
-	return c, nil
+	return b.accounts.GetOrAdd(account, func() bucketClients { return b.as(assumeRole(b.sts, roleArn)) }), nil
 }
 
 // selfAccount returns the caller's account, asking STS the first time it is not known. A failed
