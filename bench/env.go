@@ -119,7 +119,7 @@ func NewEngine(endpoint string, concurrency int) *reconcile.Reconciler {
 	return engine.New(AWSConfig(endpoint, Admin), EngineConfig(concurrency), engine.Options{
 		Endpoint: endpoint,
 		Logger:   slog.New(slog.DiscardHandler),
-	})
+	}).Reconciler
 }
 
 // Delta is the calls per operation made between two snapshots of the sandbox's counters.

@@ -72,7 +72,7 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
 	snap := r.Observe(ctx)
-	rep := costReport(ctx, o, r, snap, prices, a)
+	rep := costReport(ctx, o, r.Reconciler, snap, prices, a)
 	if opts.Org.JSON {
 		return writeJSON(opts.IO.Out, rep)
 	}

@@ -56,7 +56,7 @@ func newECHarness(t *testing.T, member string, buckets ...sandbox.Bucket) *ecHar
 	eng := engine.New(srv.Config(ctx, adminAccount, ecRegion), o.config(1), engine.Options{Endpoint: srv.URL(),
 		MaxAttempts: 1})
 	eng.Now = clk.Now
-	h := &ecHarness{sb: sb, eng: eng, clk: clk, team: &team{clients: map[owned]*s3.Client{}, buckets: map[string]owned{},
+	h := &ecHarness{sb: sb, eng: eng.Reconciler, clk: clk, team: &team{clients: map[owned]*s3.Client{}, buckets: map[string]owned{},
 		cfg: func(a, region string) aws.Config { return srv.Config(ctx, a, region) }}}
 	sb.Macie().Watch(func(c macie.MemberChange) {
 		h.changes = append(h.changes, fmt.Sprintf("%s %s %s->%s", c.Account, c.Region, c.From, c.To))

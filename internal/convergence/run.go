@@ -135,7 +135,7 @@ func (r *runner) engine(ctx context.Context, srv *sandbox.Server, logs io.Writer
 	eng := engine.New(awsCfg, r.org.config(r.rep.Concurrency), engine.Options{Endpoint: srv.URL(), MaxAttempts: 1,
 		Logger: logger})
 	eng.Now = r.clk.Now
-	return eng
+	return eng.Reconciler
 }
 
 // watch checks every member change the sandbox makes against the rules that hold at all times.

@@ -36,3 +36,13 @@ func TestOneRetryLayer(t *testing.T) {
 		t.Errorf("CreateMember sent %d times, want 2 (MaxAttempts)", got)
 	}
 }
+
+// The engine hands out the adapters its reconciler uses, not copies: a command that also reads
+// an inventory shares their clients and cached role credentials.
+func TestNewReturnsTheWiredAdapters(t *testing.T) {
+	srv := sandboxtest.Example(t, sandbox.Options{Seed: 1})
+	e := New(srv.Config(context.Background(), sandbox.ExampleAdmin, "eu-west-1"), exampleConfig(), Options{Endpoint: srv.URL()})
+	if e.Reconciler.Macie != e.Macie || e.Reconciler.Buckets != e.Buckets || e.Reconciler.Directory != e.Directory || e.Clients == nil {
+		t.Fatal("the engine's adapters are not the reconciler's")
+	}
+}

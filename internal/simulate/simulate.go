@@ -103,5 +103,5 @@ func newEngine(ctx context.Context, srv *sandbox.Server, s *scenario.Scenario, l
 	}
 	cfg := EngineConfig(s)
 	awsCfg := srv.Config(ctx, cfg.AdminAccount, cfg.Regions[0])
-	return engine.New(awsCfg, cfg, engine.Options{Endpoint: srv.URL(), Logger: logger})
+	return engine.New(awsCfg, cfg, engine.Options{Endpoint: srv.URL(), Logger: logger}).Reconciler
 }
