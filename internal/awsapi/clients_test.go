@@ -170,7 +170,7 @@ func TestBucketMapsTheSDKsS3Errors(t *testing.T) {
 func TestMemberStatusReadsTheSDKsMacieErrors(t *testing.T) {
 	_, c := newWire(t, 0, 1)
 	m := NewMacie(c)
-	for id, want := range map[string]string{
+	for id, want := range map[string]plan.MemberStatus{
 		"111111111111": plan.StatusNone, "222222222222": plan.StatusNone,
 		"333333333333": plan.StatusNone, "444444444444": plan.StatusPaused,
 	} {

@@ -31,7 +31,7 @@ func NewInventory(m *Macie, b *Buckets, listRegion string) *Inventory {
 }
 
 // MemberStatuses returns the status of every member, current or past, in a Region.
-func (v *Inventory) MemberStatuses(ctx context.Context, region string) (map[string]string, error) {
+func (v *Inventory) MemberStatuses(ctx context.Context, region string) (map[string]plan.MemberStatus, error) {
 	return v.macie.MemberStatuses(ctx, region)
 }
 

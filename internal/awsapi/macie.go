@@ -38,7 +38,7 @@ var notMemberCodes = map[string]bool{
 
 // MemberStatus returns an account's relationship status in a Region, plan.StatusNone when it is
 // not a member.
-func (m *Macie) MemberStatus(ctx context.Context, region, account string) (string, error) {
+func (m *Macie) MemberStatus(ctx context.Context, region, account string) (plan.MemberStatus, error) {
 	out, err := m.clients.Macie(region).GetMember(ctx, &macie2.GetMemberInput{Id: aws.String(account)})
 	if notMemberCodes[apierr.Code(err)] {
 		return plan.StatusNone, nil
@@ -49,16 +49,16 @@ func (m *Macie) MemberStatus(ctx context.Context, region, account string) (strin
 	if out.RelationshipStatus == "" {
 		return plan.StatusNone, nil
 	}
-	return string(out.RelationshipStatus), nil
+	return plan.MemberStatus(out.RelationshipStatus), nil
 }
 
 // MemberStatuses returns the status of every member, current or past, in a Region. ListMembers
 // lists only current members unless onlyAssociated is the string "false". The page size is left
 // to Macie, which documents no bound for maxResults.
-func (m *Macie) MemberStatuses(ctx context.Context, region string) (map[string]string, error) {
+func (m *Macie) MemberStatuses(ctx context.Context, region string) (map[string]plan.MemberStatus, error) {
 	in := &macie2.ListMembersInput{OnlyAssociated: aws.String("false")}
 	pages := macie2.NewListMembersPaginator(m.clients.Macie(region), in)
-	statuses := map[string]string{}
+	statuses := map[string]plan.MemberStatus{}
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
@@ -66,7 +66,7 @@ func (m *Macie) MemberStatuses(ctx context.Context, region string) (map[string]s
 		}
 		for _, mem := range page.Members {
 			if id := aws.ToString(mem.AccountId); id != "" {
-				statuses[id] = string(mem.RelationshipStatus)
+				statuses[id] = plan.MemberStatus(mem.RelationshipStatus)
 			}
 		}
 	}

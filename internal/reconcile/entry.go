@@ -171,7 +171,7 @@ func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task)
 }
 
 // sweepTasks lists the pairs of one Region that a full reconcile looks at.
-func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[string]string) []task {
+func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[string]plan.MemberStatus) []task {
 	var tasks []task
 	for _, a := range accounts {
 		if a.ID == r.Rules.Admin || r.Rules.Excluded[a.ID] || !a.Active() {

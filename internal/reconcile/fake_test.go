@@ -24,7 +24,7 @@ type world struct {
 	mu       sync.Mutex
 	accounts map[string]string            // id -> email
 	buckets  map[string]map[string]bucket // account -> name -> bucket
-	members  map[string]string            // region/account -> status
+	members  map[string]plan.MemberStatus // region/account -> status
 	jobs     []plan.Job
 	publish  map[string]bool
 	calls    map[string]int
@@ -44,7 +44,7 @@ type bucket struct {
 
 func newWorld(t *testing.T, accounts ...string) *world {
 	w := &world{t: t, accounts: map[string]string{}, buckets: map[string]map[string]bucket{},
-		members: map[string]string{}, publish: map[string]bool{}, calls: map[string]int{},
+		members: map[string]plan.MemberStatus{}, publish: map[string]bool{}, calls: map[string]int{},
 		fail: map[string]error{}, failOnce: map[string]error{}, inflight: map[string]int{}, states: map[string]orgtypes.AccountState{}}
 	for _, a := range accounts {
 		w.accounts[a] = a + "@example.com"
@@ -182,7 +182,7 @@ func (w *world) Bucket(_ context.Context, account, region, name string) (plan.Bu
 
 // MacieReader.
 
-func (w *world) MemberStatus(_ context.Context, region, account string) (string, error) {
+func (w *world) MemberStatus(_ context.Context, region, account string) (plan.MemberStatus, error) {
 	if err := w.call("GetMember"); err != nil {
 		return "", err
 	}
@@ -194,13 +194,13 @@ func (w *world) MemberStatus(_ context.Context, region, account string) (string,
 	return plan.StatusNone, nil
 }
 
-func (w *world) MemberStatuses(_ context.Context, region string) (map[string]string, error) {
+func (w *world) MemberStatuses(_ context.Context, region string) (map[string]plan.MemberStatus, error) {
 	if err := w.call("ListMembers"); err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	out := map[string]string{}
+	out := map[string]plan.MemberStatus{}
 	for k, s := range w.members {
 		if r, a, _ := strings.Cut(k, "/"); r == region {
 			out[a] = s
@@ -255,7 +255,7 @@ func (w *world) UpdateMemberSession(_ context.Context, region, account, status s
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.members[region+"/"+account] = map[string]string{"ENABLED": plan.StatusEnabled, "PAUSED": plan.StatusPaused}[status]
+	w.members[region+"/"+account] = map[string]plan.MemberStatus{"ENABLED": plan.StatusEnabled, "PAUSED": plan.StatusPaused}[status]
 	return nil
 }
 
@@ -293,7 +293,7 @@ func (w *world) EnablePublication(_ context.Context, region string) error {
 	return nil
 }
 
-func (w *world) status(account, region string) string {
+func (w *world) status(account, region string) plan.MemberStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if s, ok := w.members[region+"/"+account]; ok {

@@ -12,9 +12,9 @@ import (
 type MacieReader interface {
 	// MemberStatus returns an account's relationship status in a Region, plan.StatusNone when it
 	// is not a member.
-	MemberStatus(ctx context.Context, region, account string) (string, error)
+	MemberStatus(ctx context.Context, region, account string) (plan.MemberStatus, error)
 	// MemberStatuses returns the status of every member, current or past, in a Region.
-	MemberStatuses(ctx context.Context, region string) (map[string]string, error)
+	MemberStatuses(ctx context.Context, region string) (map[string]plan.MemberStatus, error)
 	// ManagedJobs lists the classification jobs whose names start with plan.JobPrefix.
 	ManagedJobs(ctx context.Context, region string) ([]plan.Job, error)
 	// Publishing reports whether classification findings are published to Security Hub.

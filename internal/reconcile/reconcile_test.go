@@ -190,7 +190,7 @@ func TestFullReconcileRepairsDrift(t *testing.T) {
 	if len(res.Failures) != 0 {
 		t.Fatal(res.Failures)
 	}
-	want := map[string]string{acctA + euw1: plan.StatusEnabled, acctB + use1: plan.StatusPaused,
+	want := map[string]plan.MemberStatus{acctA + euw1: plan.StatusEnabled, acctB + use1: plan.StatusPaused,
 		prot + euw1: plan.StatusEnabled, excl + euw1: plan.StatusEnabled, acctA + use1: plan.StatusNone}
 	for k, s := range want {
 		if got := w.status(k[:12], k[12:]); got != s {

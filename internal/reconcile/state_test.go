@@ -16,7 +16,7 @@ import (
 // as the sweep already leaves such accounts alone; the skip is a warning.
 func TestEventsOfInactiveAccountsEnrolNothing(t *testing.T) {
 	for _, state := range []orgtypes.AccountState{orgtypes.AccountStateSuspended, orgtypes.AccountStatePendingClosure, orgtypes.AccountStateClosed} {
-		for _, initial := range []string{"", "Paused"} {
+		for _, initial := range []plan.MemberStatus{"", "Paused"} {
 			w := newWorld(t, admin, acctA)
 			w.states[acctA] = state
 			if initial != "" {

@@ -21,7 +21,7 @@ type task struct {
 	Unit
 	email string
 	// status is the member status when the caller read it already ("" when not).
-	status string
+	status plan.MemberStatus
 	// changes are the changes of each bucket's newest second, from events; they choose buckets
 	// to read directly.
 	changes []event.Change
@@ -80,7 +80,7 @@ func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *c
 	if len(acts) == 0 {
 		r.log().LogAttrs(ctx, slog.LevelInfo, "no change", slog.String("account", t.Account),
 			slog.String("region", t.Region), slog.String("bucket", firstBucket(t.changes)),
-			slog.String("action", "none"), slog.String("status", m.Status))
+			slog.String("action", "none"), slog.String("status", string(m.Status)))
 	}
 	if enrols(acts) {
 		r.region(ctx, t.Region, regions, c)
