@@ -55,7 +55,7 @@ part of the organization could not be read).`,
 		},
 	}
 	opts.Org.register(cmd.Flags())
-	cmd.Flags().StringVar(&opts.Policy, "policy", string(planview.Sync), "sync (every change) or no-pause (enrolments only, never a pause)")
+	cmd.Flags().StringVar(&opts.Policy, "policy", string(plan.Sync), "sync (every change) or no-pause (enrolments only, never a pause)")
 	return cmd
 }
 
@@ -110,7 +110,7 @@ type computed struct {
 
 // computePlan reads the organization and builds the plan, its warnings and cost.
 func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
-	policy, err := planview.ParsePolicy(opts.Policy)
+	policy, err := plan.ParsePolicy(opts.Policy)
 	if err != nil {
 		return nil, withExit(2, fmt.Errorf("--policy: %w", err))
 	}
