@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/macieselfservice/macie-selfservice/internal/event"
 )
 
 // VisibilityAPI changes how long a received message stays invisible; the SQS client is one.
@@ -40,27 +41,27 @@ func StaleVisibility(receives int) time.Duration {
 // backOff makes the given messages visible again after StaleVisibility instead of the queue's
 // visibility timeout, and returns how many it changed. A message it cannot change waits out the
 // visibility timeout, as before.
-func (h *Handler) backOff(ctx context.Context, ids []string, records map[string]sqsRecord) int {
+func (h *Handler) backOff(ctx context.Context, ids []string, records map[string]event.SQSRecord) int {
 	if h.Queue == nil {
 		return 0
 	}
 	n := 0
 	for _, id := range ids {
 		rec := records[id]
-		wait := StaleVisibility(rec.receives())
+		wait := StaleVisibility(rec.Receives())
 		if err := h.changeVisibility(ctx, rec, wait); err != nil {
 			h.log().LogAttrs(ctx, slog.LevelWarn, "visibility unchanged", slog.String("message_id", id),
 				slog.String("error", err.Error()))
 			continue
 		}
 		h.log().LogAttrs(ctx, slog.LevelInfo, "stale message back soon", slog.String("message_id", id),
-			slog.Int("receives", rec.receives()), slog.Duration("visibility", wait))
+			slog.Int("receives", rec.Receives()), slog.Duration("visibility", wait))
 		n++
 	}
 	return n
 }
 
-func (h *Handler) changeVisibility(ctx context.Context, rec sqsRecord, wait time.Duration) error {
+func (h *Handler) changeVisibility(ctx context.Context, rec event.SQSRecord, wait time.Duration) error {
 	region, url, err := queueURL(ctx, rec.EventSourceARN)
 	if err != nil {
 		return err
@@ -85,13 +86,4 @@ func queueURL(ctx context.Context, queueARN string) (region, url string, err err
 		return "", "", fmt.Errorf("resolving the SQS endpoint of %s: %w", a.Region, err)
 	}
 	return a.Region, strings.TrimSuffix(ep.URI.String(), "/") + "/" + a.AccountID + "/" + a.Resource, nil
-}
-
-// receives is the record's ApproximateReceiveCount, at least 1.
-func (r sqsRecord) receives() int {
-	n, err := strconv.Atoi(r.Attributes.ApproximateReceiveCount)
-	if err != nil || n < 1 {
-		return 1
-	}
-	return n
 }

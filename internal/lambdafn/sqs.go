@@ -15,18 +15,6 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
-// sqsRecord is the part of an SQS record the handler reads. Body is a pointer so that a missing
-// body is told apart from an empty one.
-type sqsRecord struct {
-	MessageID      string  `json:"messageId"`
-	ReceiptHandle  string  `json:"receiptHandle"`
-	Body           *string `json:"body"`
-	EventSourceARN string  `json:"eventSourceARN"`
-	Attributes     struct {
-		ApproximateReceiveCount string `json:"ApproximateReceiveCount"`
-	} `json:"attributes"`
-}
-
 // sqsBatch reconciles every change of a batch at once and hands back for a retry exactly the
 // messages whose reconcile failed in a way a retry can fix; those whose only failure was a stale
 // read come back soon (StaleVisibility), not after the queue's visibility timeout. When the
@@ -119,7 +107,7 @@ func (h *Handler) hasTime(ctx context.Context, d time.Duration) bool {
 
 // decodeBatch decodes every message of a batch on its own and logs what each asks for; it also
 // returns the records by message id.
-func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) ([]event.Change, map[string]sqsRecord) {
+func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) ([]event.Change, map[string]event.SQSRecord) {
 	var batch struct {
 		Records []json.RawMessage `json:"Records"`
 	}
@@ -128,26 +116,14 @@ func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) ([]e
 		return nil, nil
 	}
 	changes := make([]event.Change, 0, len(batch.Records))
-	records := make(map[string]sqsRecord, len(batch.Records))
+	records := make(map[string]event.SQSRecord, len(batch.Records))
 	for _, raw := range batch.Records {
-		c, rec := decodeRecord(raw)
+		c, rec := event.DecodeSQSRecord(raw)
 		h.logChange(ctx, c)
 		changes = append(changes, c)
 		records[rec.MessageID] = rec
 	}
 	return changes, records
-}
-
-// decodeRecord decodes one SQS record; a record without a usable body is an ignored change.
-func decodeRecord(raw json.RawMessage) (event.Change, sqsRecord) {
-	var r sqsRecord
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return event.Change{Kind: event.Ignored, Reason: "malformed SQS record: " + err.Error()}, r
-	}
-	if r.Body == nil {
-		return event.Change{Kind: event.Ignored, Reason: "SQS record has no body", MessageID: r.MessageID}, r
-	}
-	return event.DecodeMessage(r.MessageID, *r.Body), r
 }
 
 // logChange logs the decision taken on one message: ignored (and not retried), or reconciled.
