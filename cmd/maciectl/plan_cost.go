@@ -49,12 +49,12 @@ func costNote(a cost.Assumptions, ch cost.Change, unread int) string {
 // costReader returns the reader of the bucket inventory that the estimate needs, sharing the
 // engine's adapters (and so its cached role credentials) and the bucket listings of lists.
 func costReader(e *engine.Engine, lists *listCache) cost.Reader {
-	return costSource{Inventory: awsapi.NewInventory(e.Macie, lists.buckets, lists.via), lists: lists}
+	return costSource{AWSReader: cost.NewAWSReader(e.Macie, lists.buckets, lists.via), lists: lists}
 }
 
 // costSource is the inventory reader with bucket listings served from the cache.
 type costSource struct {
-	*awsapi.Inventory
+	*cost.AWSReader
 	lists *listCache
 }
 

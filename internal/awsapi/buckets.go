@@ -177,6 +177,16 @@ func (b *Buckets) clientsFor(ctx context.Context, account string) (bucketClients
 	return b.accounts.GetOrAdd(account, func() bucketClients { return b.as(assumeRole(b.sts, roleArn)) }), nil
 }
 
+// S3 returns the S3 client of a Region for an account's buckets, through its read role (cached
+// like the engine's), for readers outside the engine (the cost inventory).
+func (b *Buckets) S3(ctx context.Context, account, region string) (S3API, error) {
+	c, err := b.clientsFor(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	return c.S3(region), nil
+}
+
 // selfAccount returns the caller's account, asking STS the first time it is not known. A failed
 // call is not remembered.
 func (b *Buckets) selfAccount(ctx context.Context) (string, error) {

@@ -26,6 +26,10 @@ type Macie struct {
 // NewMacie returns the Macie adapter for the identity of c (the administrator account).
 func NewMacie(c *Clients) *Macie { return &Macie{clients: c} }
 
+// Client returns the Macie client of a Region, for readers outside the engine (the cost
+// inventory) that call operations the engine does not.
+func (m *Macie) Client(region string) MacieAPI { return m.clients.Macie(region) }
+
 // notMemberCodes are the answers of GetMember for an account that is not a member: the account
 // was never associated (ResourceNotFoundException), is not associated (ValidationException), or
 // has no Macie at all (AccessDeniedException). A real permission problem of the administrator
