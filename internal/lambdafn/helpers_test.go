@@ -1,7 +1,6 @@
 package lambdafn
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 // The example organization of the sandbox.
@@ -38,25 +38,11 @@ const (
 	euCentral = "eu-central-1"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// lines returns every JSON line written so far, decoded.
-func (b *lockedBuffer) lines(t *testing.T) []map[string]any {
+// jsonLines returns every JSON line written to b so far, decoded.
+func jsonLines(t *testing.T, b *testkit.Buffer) []map[string]any {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out []map[string]any
-	for line := range strings.Lines(b.buf.String()) {
+	for line := range strings.Lines(b.String()) {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("output line is not JSON: %q: %v", line, err)
@@ -73,7 +59,7 @@ type fixture struct {
 	sb  *sandbox.Sandbox
 	srv *sandbox.Server
 	h   *Handler
-	out *lockedBuffer
+	out *testkit.Buffer
 }
 
 // testConfig is the engine configuration for the example organization.
@@ -95,7 +81,7 @@ func newFixture(t *testing.T, cfg config.Config) *fixture {
 	t.Helper()
 	srv := sandboxtest.Example(t, sandbox.Options{Seed: 7})
 	sb := srv.Sandbox()
-	out := &lockedBuffer{}
+	out := &testkit.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(out, nil))
 	ctx := context.Background()
 	eng := engine.New(srv.Config(ctx, cfg.AdminAccount, euWest), cfg, engine.Options{Endpoint: srv.URL(),
@@ -172,7 +158,7 @@ func (f *fixture) memberStatus(account, region string) string {
 // metricLines returns the EMF lines written so far.
 func (f *fixture) metricLines() []map[string]any {
 	var out []map[string]any
-	for _, l := range f.out.lines(f.t) {
+	for _, l := range jsonLines(f.t, f.out) {
 		if _, ok := l["_aws"]; ok {
 			out = append(out, l)
 		}
