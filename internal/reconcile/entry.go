@@ -210,10 +210,20 @@ func (f Failure) names(c event.Change) bool {
 
 // RetryMessages returns the ids of the messages that carried a change of a pair whose reconcile
 // failed in a way a retry can fix (a failed Region counts for every pair in it), in input order.
+// A message whose change was superseded in the batch by a newer change of the same bucket is not
+// among them: the newer change's message is, and it alone decides that bucket when the pair is
+// reconciled again. (Retrying the older one too would hold it back as stale for as long as the
+// pair has newer changes, and send it to the dead-letter queue although nothing was lost.)
 func (res Result) RetryMessages(changes []event.Change) []string {
+	used := map[string]bool{}
+	for _, t := range coalesce(changes) {
+		for _, c := range t.changes {
+			used[c.MessageID] = true
+		}
+	}
 	var ids []string
 	for _, c := range changes {
-		if c.MessageID == "" || !c.Relevant() || slices.Contains(ids, c.MessageID) {
+		if c.MessageID == "" || !c.Relevant() || !used[c.MessageID] || slices.Contains(ids, c.MessageID) {
 			continue
 		}
 		if slices.ContainsFunc(res.Failures, func(f Failure) bool { return f.Retryable && f.names(c) }) {

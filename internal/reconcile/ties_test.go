@@ -80,3 +80,20 @@ func TestStaleMessagesAreThoseWithOnlyStaleFailures(t *testing.T) {
 		t.Fatalf("stale %v, want [m1]", got)
 	}
 }
+
+// A message whose change a newer change of the same bucket superseded in the batch is not handed
+// back: the newer one is, and changes of the same second are all handed back.
+func TestSupersededMessagesAreNotRetried(t *testing.T) {
+	at := clock.Add(time.Hour)
+	msg := func(id string, sec int) event.Change {
+		return event.Change{Kind: event.TagsRemoved, MessageID: id, EventID: "e-" + id, Account: acctA, Region: euw1,
+			Bucket: "b", EventTime: at.Add(time.Duration(sec) * time.Second)}
+	}
+	other := msg("m5", 0)
+	other.Bucket = "c"
+	changes := []event.Change{msg("m1", 0), msg("m2", 5), msg("m3", 5), msg("m4", 1), other}
+	res := Result{Failures: []Failure{{Unit: Unit{Account: acctA, Region: euw1}, Retryable: true, Err: fmt.Errorf("b: %w", ErrStale)}}}
+	if got := res.RetryMessages(changes); !slices.Equal(got, []string{"m2", "m3", "m5"}) {
+		t.Fatalf("retry %v, want [m2 m3 m5]", got)
+	}
+}
