@@ -36,6 +36,8 @@ func s3Operation(r *http.Request) string {
 	switch {
 	case bucket == "" && m == http.MethodGet:
 		return "ListBuckets"
+	case bucket != "" && key != "" && m == http.MethodPut && len(q) == 0:
+		return "PutObject"
 	case bucket == "" || key != "":
 		return ""
 	case q.Has("tagging"):
@@ -70,6 +72,8 @@ func (s *Sandbox) serveS3(c *call, op string) {
 		e = s.getBucketLocation(c, bucket)
 	case "HeadBucket":
 		e = s.headBucket(c, bucket)
+	case "PutObject":
+		e = s.putObject(c, bucket)
 	default:
 		e = newAPIError("NotImplemented", http.StatusNotImplemented,
 			"A header you provided implies functionality that is not implemented")
@@ -90,8 +94,8 @@ func (s *Sandbox) listBuckets(c *call) *apiError {
 		limit = n
 	}
 	region, prefix := q.Get("bucket-region"), q.Get("prefix")
-	bs := s.world.bucketsWhere(func(b *bucketState) bool {
-		return b.Account == c.who.Account && (region == "" || b.Region == region) && strings.HasPrefix(b.Name, prefix)
+	bs := s.world.accountBuckets(c.who.Account, func(b *bucketState) bool {
+		return (region == "" || b.Region == region) && strings.HasPrefix(b.Name, prefix)
 	})
 	// Without max-buckets AWS returns up to its quota of 10,000 buckets in one page.
 	page, next, err := paginate(bs, func(b bucketState) string { return b.Name },

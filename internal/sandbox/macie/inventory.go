@@ -22,8 +22,8 @@ type searchInput struct {
 }
 
 // searchResources is SearchResources (POST /datasources/search-resources): the caller's bucket
-// inventory (its own buckets and, for the administrator, those of its Enabled members) filtered
-// by bucketCriteria (EQ/NE). The real inventory is refreshed about daily; the sandbox's is live.
+// inventory (its own buckets and, for the administrator, those of its Enabled members) as of the
+// latest refresh (schedule.go), filtered by bucketCriteria (EQ/NE).
 func (s *Service) searchResources(c *call) (any, error) {
 	var in searchInput
 	if err := c.decode(&in); err != nil {
@@ -111,25 +111,8 @@ func compareInts(a, b int64) int {
 	return 0
 }
 
-// matchingBucket renders b as the model's MatchingBucket. jobDetails follows the API reference:
-// isDefinedInJob when a job that is not cancelled names or matches the bucket (every job has run
-// once in the sandbox); isMonitoredByJob when such a job is SCHEDULED.
+// matchingBucket renders b as the model's MatchingBucket, with jobDetails.
 func matchingBucket(b bucketRef, jobs []*Job) map[string]any {
-	defined, monitored, last := "FALSE", "FALSE", (*Job)(nil)
-	for _, j := range jobs {
-		if j.JobStatus == JobCancelled || len(j.covers([]bucketRef{b})) == 0 {
-			continue
-		}
-		defined, last = "TRUE", j
-		if j.JobType == JobTypeScheduled {
-			monitored = "TRUE"
-		}
-	}
-	details := map[string]any{"isDefinedInJob": defined, "isMonitoredByJob": monitored}
-	if last != nil {
-		details["lastJobId"] = last.JobID
-		details["lastJobRunTime"] = timestamp(last.CreatedAt)
-	}
 	return map[string]any{
 		"accountId":                          b.account,
 		"bucketName":                         b.Name,
@@ -138,7 +121,37 @@ func matchingBucket(b bucketRef, jobs []*Job) map[string]any {
 		"objectCount":                        b.ObjectCount,
 		"sizeInBytes":                        b.SizeBytes,
 		"sizeInBytesCompressed":              0,
-		"automatedDiscoveryMonitoringStatus": "NOT_MONITORED",
-		"jobDetails":                         details,
+		"automatedDiscoveryMonitoringStatus": b.monitoring,
+		"jobDetails":                         jobDetails(b, jobs),
 	}
+}
+
+// jobDetails is the API's JobDetails of a bucket (API Reference, JobDetails): isDefinedInJob when
+// a job that is not cancelled names the bucket in its bucketDefinitions, or the bucket matched
+// the bucketCriteria of a job that has run; isMonitoredByJob when a recurring job that is not
+// cancelled names or matches it; lastJobId and lastJobRunTime from the job that ran most recently
+// and covers the bucket (absent when none has run).
+func jobDetails(b bucketRef, jobs []*Job) map[string]any {
+	defined, monitored, last := "FALSE", "FALSE", (*Job)(nil)
+	for _, j := range jobs {
+		if len(j.covers([]bucketRef{b})) == 0 {
+			continue
+		}
+		explicit := j.S3JobDefinition != nil && len(j.S3JobDefinition.BucketDefinitions) > 0
+		if explicit && j.JobStatus != JobCancelled || !explicit && j.Runs > 0 {
+			defined = "TRUE"
+		}
+		if j.JobType == JobTypeScheduled && j.JobStatus != JobCancelled {
+			monitored = "TRUE"
+		}
+		if j.Runs > 0 && (last == nil || j.LastRunTime.After(last.LastRunTime)) {
+			last = j
+		}
+	}
+	details := map[string]any{"isDefinedInJob": defined, "isMonitoredByJob": monitored}
+	if last != nil {
+		details["lastJobId"] = last.JobID
+		details["lastJobRunTime"] = timestamp(last.LastRunTime)
+	}
+	return details
 }
