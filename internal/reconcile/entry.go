@@ -208,6 +208,15 @@ func (f Failure) names(c event.Change) bool {
 	return f.Region == c.Region && (f.Account == c.Account || f.Account == "")
 }
 
+// retries reports whether a failure hands back the message of a change. A stale read hands back
+// only the messages of the stale buckets: the pair's other buckets were read fresh, and the
+// retried messages reconcile the whole pair again, reading them the way a sweep does. (Handing
+// them back too would receive them as often as the pair has newer changes of another bucket,
+// and send them to the dead-letter queue although nothing was lost.)
+func (f Failure) retries(c event.Change) bool {
+	return f.names(c) && (len(f.StaleBuckets) == 0 || slices.Contains(f.StaleBuckets, c.Bucket))
+}
+
 // RetryMessages returns the ids of the messages that carried a change of a pair whose reconcile
 // failed in a way a retry can fix (a failed Region counts for every pair in it), in input order.
 // A message whose change was superseded in the batch by a newer change of the same bucket is not
@@ -226,7 +235,7 @@ func (res Result) RetryMessages(changes []event.Change) []string {
 		if c.MessageID == "" || !c.Relevant() || !used[c.MessageID] || slices.Contains(ids, c.MessageID) {
 			continue
 		}
-		if slices.ContainsFunc(res.Failures, func(f Failure) bool { return f.Retryable && f.names(c) }) {
+		if slices.ContainsFunc(res.Failures, func(f Failure) bool { return f.Retryable && f.retries(c) }) {
 			ids = append(ids, c.MessageID)
 		}
 	}

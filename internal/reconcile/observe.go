@@ -42,21 +42,40 @@ func (r *Reconciler) observe(ctx context.Context, t task) (plan.Member, error) {
 	return m, nil
 }
 
+// StaleError is the ErrStale of a pair: the buckets whose reads contradicted their recent
+// events. The other buckets the changes named were read and found fresh.
+type StaleError struct {
+	Buckets []string
+	Err     error
+}
+
+func (e *StaleError) Error() string { return e.Err.Error() }
+
+// Unwrap makes errors.Is(e, ErrStale) hold.
+func (e *StaleError) Unwrap() error { return e.Err }
+
 // readChanged reads every bucket named by a change, once, and checks each read against the
-// bucket's newest changes.
+// bucket's newest changes; every bucket is checked, so a StaleError names all the stale ones.
 func (r *Reconciler) readChanged(ctx context.Context, t task) ([]plan.Bucket, error) {
 	var out []plan.Bucket
+	var stale StaleError
+	var errs []error
 	for _, name := range bucketNames(t.changes) {
 		b, ok, err := r.Buckets.Bucket(ctx, t.Account, t.Region, name)
 		if err != nil {
 			return nil, fmt.Errorf("reading bucket %s of %s: %w", name, t.Account, err)
 		}
 		if err := r.checkFresh(changesOf(t.changes, name), ok && r.Rules.Policy.InScope(b.Tags)); err != nil {
-			return nil, err
+			stale.Buckets = append(stale.Buckets, name)
+			errs = append(errs, err)
 		}
 		if ok {
 			out = append(out, b)
 		}
+	}
+	if len(errs) > 0 {
+		stale.Err = errors.Join(errs...)
+		return nil, &stale
 	}
 	return out, nil
 }

@@ -60,6 +60,9 @@ type Failure struct {
 	Err error
 	// Retryable reports whether reconciling the pair again later can succeed.
 	Retryable bool
+	// StaleBuckets, for a stale read (ErrStale), are the buckets whose reads contradicted their
+	// events: only their messages need to come back (see Result.RetryMessages).
+	StaleBuckets []string
 }
 
 // Result is what a run planned, did and could not do.

@@ -126,6 +126,9 @@ func failureOf(u Unit, rep execute.Report) *Failure {
 
 func (r *Reconciler) fail(ctx context.Context, c *collector, u Unit, err error) {
 	f := Failure{Unit: u, Err: err, Retryable: apierr.Retryable(err) || errors.Is(err, ErrStale)}
+	if se, ok := errors.AsType[*StaleError](err); ok {
+		f.StaleBuckets = se.Buckets
+	}
 	r.log().LogAttrs(ctx, slog.LevelError, "reconcile failed", slog.String("account", u.Account),
 		slog.String("region", u.Region), slog.Bool("retryable", f.Retryable), slog.String("error", err.Error()))
 	c.add(plan.Plan{}, execute.Report{}, &f)
