@@ -13,7 +13,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
-	"github.com/macieselfservice/macie-selfservice/internal/testkit"
+	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
 // fakeOrg is an organization of n accounts: 000000000001, 000000000002, ...
@@ -64,7 +64,7 @@ func (f *fakeOrg) counts() (lists, describe int) {
 
 func TestAccountsListsOncePerTTL(t *testing.T) {
 	org := newFakeOrg(45)
-	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	clk := vclock.New(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	d := newDirectory(org, DirectoryOptions{Now: clk.Now})
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -113,7 +113,7 @@ func TestAccountsReturnsACopy(t *testing.T) {
 
 func TestAccountUsesFreshListElseDescribe(t *testing.T) {
 	org := newFakeOrg(3)
-	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	clk := vclock.New(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	d := newDirectory(org, DirectoryOptions{Now: clk.Now, TTL: time.Minute})
 	ctx := context.Background()
 	want := reconcile.Account{ID: "000000000002", Email: "000000000002@example.com", State: orgtypes.AccountStateActive}
@@ -147,7 +147,7 @@ func TestAccountUsesFreshListElseDescribe(t *testing.T) {
 
 func TestAccountRemembersWhatItDescribed(t *testing.T) {
 	org := newFakeOrg(3)
-	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	clk := vclock.New(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	d := newDirectory(org, DirectoryOptions{Now: clk.Now, TTL: time.Minute})
 	ctx := context.Background()
 	for range 5 { // a stream of events for the same two accounts

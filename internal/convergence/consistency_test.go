@@ -17,7 +17,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
-	"github.com/macieselfservice/macie-selfservice/internal/testkit"
+	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
 // The eventual-consistency tests: tag reads lag a minute behind writes, less than the engine's
@@ -34,7 +34,7 @@ const (
 type ecHarness struct {
 	sb      *sandbox.Sandbox
 	eng     *reconcile.Reconciler
-	clk     *testkit.Clock
+	clk     *vclock.Clock
 	team    *team
 	changes []string // every member change, as "account region from->to"
 	next    int
@@ -47,7 +47,7 @@ func newECHarness(t *testing.T, member string, buckets ...sandbox.Bucket) *ecHar
 	if member != "" {
 		o.Initial[pair{ecAccount, ecRegion}] = member
 	}
-	clk := testkit.NewClock(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	clk := vclock.New(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
 	sb := sandbox.New(sandbox.Options{Seed: 3, Now: clk.Now, TagReadLag: readLag})
 	if err := o.install(sb); err != nil {
 		t.Fatal(err)

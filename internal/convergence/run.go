@@ -18,7 +18,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
-	"github.com/macieselfservice/macie-selfservice/internal/testkit"
+	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
 // Options size a sequence.
@@ -79,7 +79,7 @@ type runner struct {
 	org   *org
 	sb    *sandbox.Sandbox
 	eng   *reconcile.Reconciler
-	clk   *testkit.Clock
+	clk   *vclock.Clock
 	flaky *flakyClient
 	team  *team
 	q     queue
@@ -95,7 +95,7 @@ type runner struct {
 func Run(ctx context.Context, seed uint64, opts Options) (Report, error) {
 	rng := rand.New(rand.NewPCG(seed, 0xc0417e5e))
 	o := generate(rng, opts.MaxAccounts)
-	clk := testkit.NewClock(time.Now().UTC().Truncate(time.Second))
+	clk := vclock.New(time.Now().UTC().Truncate(time.Second))
 	sb := sandbox.New(sandbox.Options{Seed: int64(seed), Now: clk.Now, PageSize: 1 + rng.IntN(25)})
 	if err := o.install(sb); err != nil {
 		return Report{Seed: seed}, err

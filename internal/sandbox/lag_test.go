@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,31 +12,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // lagSandbox starts a sandbox whose tag reads lag 30 seconds behind writes.
-func lagSandbox(t *testing.T) (*Sandbox, *s3.Client, *resourcegroupstaggingapi.Client, *clock) {
+func lagSandbox(t *testing.T) (*Sandbox, *s3.Client, *resourcegroupstaggingapi.Client, *vclock.Clock) {
 	t.Helper()
-	clk := &clock{t: fixedNow}
-	sb := New(Options{Seed: 7, Now: clk.now, TagReadLag: 30 * time.Second})
+	clk := vclock.New(fixedNow)
+	sb := New(Options{Seed: 7, Now: clk.Now, TagReadLag: 30 * time.Second})
 	sb.SetOrganization("o-abcdefghij", mgmt)
 	sb.AddAccount(Account{ID: wlA, Email: "a@example.com"})
 	srv, err := sb.Start("127.0.0.1:0")
@@ -99,15 +82,15 @@ func TestTagReadsLagBehindWrites(t *testing.T) {
 		t.Fatalf("setup is visible at once: %s", got)
 	}
 	putTag(t, c, "data", "macie", "false")
-	clk.add(10 * time.Second)
+	clk.Advance(10 * time.Second)
 	putTag(t, c, "data", "macie", "maybe")
 	for _, step := range []struct {
 		after time.Duration
 		want  string
 	}{{0, "true"}, {19 * time.Second, "true"}, {time.Second, "false"}, {9 * time.Second, "false"}, {time.Second, "maybe"}} {
-		clk.add(step.after)
+		clk.Advance(step.after)
 		if got := readTag(t, c, "data", "macie"); got != step.want {
-			t.Fatalf("at +%v: read %s, want %s", clk.now().Sub(fixedNow), got, step.want)
+			t.Fatalf("at +%v: read %s, want %s", clk.Now().Sub(fixedNow), got, step.want)
 		}
 	}
 }
@@ -135,10 +118,10 @@ func TestDeletesAndCreatesLag(t *testing.T) {
 	for _, want := range []map[string]string{stale, fresh} {
 		for bucket, w := range want {
 			if got := readTag(t, c, bucket, "macie"); got != w {
-				t.Fatalf("at +%v: %s read %s, want %s", clk.now().Sub(fixedNow), bucket, got, w)
+				t.Fatalf("at +%v: %s read %s, want %s", clk.Now().Sub(fixedNow), bucket, got, w)
 			}
 		}
-		clk.add(30 * time.Second)
+		clk.Advance(30 * time.Second)
 	}
 }
 
@@ -153,7 +136,7 @@ func TestGetResourcesLagsAndLagCanBeTurnedOff(t *testing.T) {
 	if got := listedTagged(t, tg); !slices.Equal(got, []string{"arn:aws:s3:::bbb"}) {
 		t.Fatalf("stale list: %v", got)
 	}
-	clk.add(time.Minute)
+	clk.Advance(time.Minute)
 	if got := listedTagged(t, tg); !slices.Equal(got, []string{"arn:aws:s3:::aaa"}) {
 		t.Fatalf("fresh list: %v", got)
 	}
@@ -169,7 +152,7 @@ func TestHistoryKeepsOnlyWhatLaggedReadsNeed(t *testing.T) {
 	mustPut(t, sb, Bucket{Account: wlA, Region: "eu-west-1", Name: "busy"})
 	for i := range 100 {
 		putTag(t, c, "busy", "n", string(rune('a'+i%26)))
-		clk.add(time.Second)
+		clk.Advance(time.Second)
 	}
 	sb.world.mu.Lock()
 	n := len(sb.world.history["busy"])

@@ -5,20 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
-
-func TestClockMovesOnlyWhenAdvanced(t *testing.T) {
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c := NewClock(start)
-	if !c.Now().Equal(start) {
-		t.Fatalf("now %v", c.Now())
-	}
-	c.Advance(90 * time.Second)
-	if got := c.Now().Sub(start); got != 90*time.Second {
-		t.Fatalf("advanced by %v", got)
-	}
-}
 
 func TestBufferTakesConcurrentWrites(t *testing.T) {
 	var b Buffer
