@@ -36,6 +36,8 @@ func s3Operation(r *http.Request) string {
 	switch {
 	case bucket == "" && m == http.MethodGet:
 		return "ListBuckets"
+	case bucket != "" && key != "" && m == http.MethodPut && len(q) == 0:
+		return "PutObject"
 	case bucket == "" || key != "":
 		return ""
 	case q.Has("tagging"):
@@ -70,6 +72,8 @@ func (s *Sandbox) serveS3(c *call, op string) {
 		e = s.getBucketLocation(c, bucket)
 	case "HeadBucket":
 		e = s.headBucket(c, bucket)
+	case "PutObject":
+		e = s.putObject(c, bucket)
 	default:
 		e = newAPIError("NotImplemented", http.StatusNotImplemented,
 			"A header you provided implies functionality that is not implemented")

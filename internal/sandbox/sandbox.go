@@ -125,11 +125,16 @@ type Bucket struct {
 	Objects   int64
 }
 
-// PutBucket creates or replaces a bucket directly, as setup: it produces no event, and tag
-// reads see it at once even with a tag read lag. It fails when the name is invalid or owned by
-// another account.
+// PutBucket creates or replaces a bucket directly, as setup: it produces no event, tag reads see
+// it at once even with a tag read lag, and so does Macie's inventory of the account. A size or
+// object count becomes one group of objects, last modified now (see PutObjects). It fails when the
+// name is invalid or owned by another account.
 func (s *Sandbox) PutBucket(b Bucket) error {
-	return s.world.putBucket(b, s.now())
+	if err := s.world.putBucket(b, s.now()); err != nil {
+		return err
+	}
+	s.Macie().RefreshAccount(b.Account, b.Region)
+	return nil
 }
 
 // LookupBucket returns the bucket with that name, whoever owns it.

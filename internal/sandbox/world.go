@@ -18,7 +18,9 @@ type world struct {
 	org     *organization
 	roles   map[string]map[string]bool // account -> role name
 	buckets map[string]*bucketState    // global bucket namespace: name -> bucket
-	issued  map[string]principal       // access key id issued by AssumeRole -> principal
+	objects map[string]*bucketObjects  // bucket name -> its objects (objects.go)
+	inScope func(tags map[string]string) bool
+	issued  map[string]principal // access key id issued by AssumeRole -> principal
 	// lag is how far tag reads lag behind writes; history keeps the versions they may still see.
 	lag     time.Duration
 	history map[string][]version
@@ -48,6 +50,7 @@ func newWorld() *world {
 	return &world{
 		roles:   map[string]map[string]bool{},
 		buckets: map[string]*bucketState{},
+		objects: map[string]*bucketObjects{},
 		issued:  map[string]principal{},
 		history: map[string][]version{},
 	}
@@ -145,6 +148,16 @@ func (w *world) putBucket(b Bucket, now time.Time) error {
 	b.Tags = maps.Clone(b.Tags)
 	w.buckets[b.Name] = &bucketState{Bucket: b, created: now, everTagged: len(b.Tags) > 0}
 	w.forgetLocked(b.Name)
+	delete(w.objects, b.Name)
+	if b.Objects > 0 || b.SizeBytes > 0 {
+		// Existing callers give a bucket's size and object count: they become one group, last
+		// modified now, with nothing sensitive.
+		o := w.objectsLocked(b.Name)
+		o.nextID++
+		o.groups = []objectGroup{{id: o.nextID, ObjectGroup: ObjectGroup{Count: max(b.Objects, 1), SizeBytes: b.SizeBytes,
+			SensitiveType: macie.PersonalInformation, LastModified: now}}}
+		w.buckets[b.Name].Objects, w.buckets[b.Name].SizeBytes = o.totals()
+	}
 	return nil
 }
 
@@ -174,6 +187,7 @@ func (w *world) createBucket(b Bucket, now time.Time) (owner string, created boo
 		return old.Account, false
 	}
 	w.buckets[b.Name] = &bucketState{Bucket: b, created: now}
+	delete(w.objects, b.Name)
 	w.recordLocked(b.Name, nil, now)
 	return b.Account, true
 }
@@ -183,6 +197,7 @@ func (w *world) deleteBucket(name string, now time.Time) {
 	defer w.mu.Unlock()
 	before := cloneState(w.buckets[name])
 	delete(w.buckets, name)
+	delete(w.objects, name)
 	w.recordLocked(name, before, now)
 }
 

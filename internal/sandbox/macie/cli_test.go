@@ -94,6 +94,7 @@ func TestBotocoreParsesResponses(t *testing.T) {
 	if described.JobStatus != "RUNNING" || described.CreatedAt == "" || !strings.Contains(string(described.S3JobDefinition), `"macie"`) {
 		t.Fatalf("described: %+v", described)
 	}
+	h.svc.RefreshInventory()
 	var resources struct {
 		MatchingResources []json.RawMessage `json:"matchingResources"`
 	}

@@ -16,7 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	"github.com/aws/aws-sdk-go-v2/service/macie2/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
 // Accounts of the test organization.
@@ -31,12 +34,20 @@ const (
 	region2  = "us-east-1"
 )
 
-// fakeWorld is a small organization with buckets.
+// fakeWorld is a small organization with buckets, their object groups, a virtual clock, the
+// analyses Macie reports and the events it publishes.
 type fakeWorld struct {
-	mu      sync.Mutex
-	emails  map[string]string
-	buckets map[key][]Bucket
+	mu       sync.Mutex
+	emails   map[string]string
+	buckets  map[key][]Bucket
+	objects  map[string][]ObjectGroup // bucket -> groups
+	analyses []Analysis
+	events   [][]byte
+	clock    *vclock.Clock
 }
+
+// start is when every test's virtual clock starts.
+var start = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
 func newWorld() *fakeWorld {
 	return &fakeWorld{
@@ -45,7 +56,57 @@ func newWorld() *fakeWorld {
 			wl2: "wl2@example.com", wl3: "wl3@example.com",
 		},
 		buckets: map[key][]Bucket{},
+		objects: map[string][]ObjectGroup{},
+		clock:   vclock.New(start),
 	}
+}
+
+func (w *fakeWorld) Now() time.Time { return w.clock.Now() }
+
+func (w *fakeWorld) Objects(_, bucket string) []ObjectGroup {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]ObjectGroup(nil), w.objects[bucket]...)
+}
+
+func (w *fakeWorld) Analysed(a Analysis) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.analyses = append(w.analyses, a)
+	for i := range w.objects[a.Bucket] {
+		if g := &w.objects[a.Bucket][i]; g.ID == a.Group {
+			g.Analysed = min(g.Count, g.Analysed+a.Fresh)
+		}
+	}
+}
+
+func (w *fakeWorld) Publish(event []byte) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.events = append(w.events, event)
+}
+
+// putObjects adds a group of objects to a bucket, last modified now, and returns its id.
+func (w *fakeWorld) putObjects(bucket string, count, size, sensitive int64, typ string) int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	id := int64(len(w.objects[bucket]) + 1)
+	w.objects[bucket] = append(w.objects[bucket], ObjectGroup{ID: id, Count: count, SizeBytes: size,
+		Sensitive: sensitive, SensitiveType: typ, LastModified: w.clock.Now()})
+	return id
+}
+
+// analysed sums the analyses of a bucket: every object analysis, and the first-time ones.
+func (w *fakeWorld) analysed(bucket string) (objects, fresh int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, a := range w.analyses {
+		if a.Bucket == bucket {
+			objects += a.Objects
+			fresh += a.Fresh
+		}
+	}
+	return objects, fresh
 }
 
 func (w *fakeWorld) OrgAccount(id string) (string, bool) {
@@ -198,4 +259,25 @@ var statusOf = map[string]int{
 	"ValidationException": 400, "ServiceQuotaExceededException": 402, "AccessDeniedException": 403,
 	"ResourceNotFoundException": 404, "ConflictException": 409, "ThrottlingException": 429,
 	"InternalServerException": 500,
+}
+
+// advance moves the virtual clock by d and runs what falls due.
+func (h *harness) advance(d time.Duration) {
+	h.world.clock.Advance(d)
+	h.svc.RunDue()
+}
+
+// searchAll returns every bucket SearchResources lists for c.
+func searchAll(t *testing.T, c *macie2.Client) []types.MatchingBucket {
+	t.Helper()
+	var out []types.MatchingBucket
+	p := macie2.NewSearchResourcesPaginator(c, &macie2.SearchResourcesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx(t))
+		must(t, err)
+		for _, r := range page.MatchingResources {
+			out = append(out, *r.MatchingBucket)
+		}
+	}
+	return out
 }

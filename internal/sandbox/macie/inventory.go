@@ -111,25 +111,8 @@ func compareInts(a, b int64) int {
 	return 0
 }
 
-// matchingBucket renders b as the model's MatchingBucket. jobDetails follows the API reference:
-// isDefinedInJob when a job that is not cancelled names or matches the bucket (every job has run
-// once in the sandbox); isMonitoredByJob when such a job is SCHEDULED.
+// matchingBucket renders b as the model's MatchingBucket, with jobDetails.
 func matchingBucket(b bucketRef, jobs []*Job) map[string]any {
-	defined, monitored, last := "FALSE", "FALSE", (*Job)(nil)
-	for _, j := range jobs {
-		if j.JobStatus == JobCancelled || len(j.covers([]bucketRef{b})) == 0 {
-			continue
-		}
-		defined, last = "TRUE", j
-		if j.JobType == JobTypeScheduled {
-			monitored = "TRUE"
-		}
-	}
-	details := map[string]any{"isDefinedInJob": defined, "isMonitoredByJob": monitored}
-	if last != nil {
-		details["lastJobId"] = last.JobID
-		details["lastJobRunTime"] = timestamp(last.CreatedAt)
-	}
 	return map[string]any{
 		"accountId":                          b.account,
 		"bucketName":                         b.Name,
@@ -139,6 +122,36 @@ func matchingBucket(b bucketRef, jobs []*Job) map[string]any {
 		"sizeInBytes":                        b.SizeBytes,
 		"sizeInBytesCompressed":              0,
 		"automatedDiscoveryMonitoringStatus": "NOT_MONITORED",
-		"jobDetails":                         details,
+		"jobDetails":                         jobDetails(b, jobs),
 	}
+}
+
+// jobDetails is the API's JobDetails of a bucket (API Reference, JobDetails): isDefinedInJob when
+// a job that has run in the past 30 days, or a SCHEDULED job that is not cancelled, names or
+// matches the bucket; isMonitoredByJob when such a job is SCHEDULED and not cancelled or paused
+// by its user; lastJobId and lastJobRunTime from the job that ran most recently and covers the
+// bucket (absent when none has run).
+func jobDetails(b bucketRef, jobs []*Job) map[string]any {
+	defined, monitored, last := "FALSE", "FALSE", (*Job)(nil)
+	for _, j := range jobs {
+		if len(j.covers([]bucketRef{b})) == 0 {
+			continue
+		}
+		scheduled := j.JobType == JobTypeScheduled && j.JobStatus != JobCancelled
+		if scheduled || !j.LastRunTime.IsZero() {
+			defined = "TRUE"
+		}
+		if scheduled && j.JobStatus != JobUserPaused {
+			monitored = "TRUE"
+		}
+		if !j.LastRunTime.IsZero() && (last == nil || j.LastRunTime.After(last.LastRunTime)) {
+			last = j
+		}
+	}
+	details := map[string]any{"isDefinedInJob": defined, "isMonitoredByJob": monitored}
+	if last != nil {
+		details["lastJobId"] = last.JobID
+		details["lastJobRunTime"] = timestamp(last.LastRunTime)
+	}
+	return details
 }

@@ -17,6 +17,12 @@ func TestSearchResources(t *testing.T) {
 	h.svc.SetMember(admin, region, wl2, RelationshipPaused)
 	c := h.client(admin, region)
 	jobID := createJob(t, c, "daily", "t", tagJob("macie", "true"))
+	// Set up as a member, wl1's 6 buckets are known at once; the administrator, designated
+	// through the API, waits for the next refresh.
+	if got := len(searchAll(t, c)); got != 6 {
+		t.Fatalf("the inventory knows %d buckets before its first refresh, want 6", got)
+	}
+	h.advance(day) // the inventory is refreshed, the job runs again
 
 	search := func(in *macie2.SearchResourcesInput) []types.MatchingBucket {
 		var out []types.MatchingBucket
@@ -77,19 +83,24 @@ func TestSearchResources(t *testing.T) {
 
 func TestGetUsageTotals(t *testing.T) {
 	h := newHarness(t, 2)
-	h.svc.now = func() time.Time { return time.Date(2025, 3, 15, 12, 0, 0, 0, time.UTC) }
 	const gib = 1 << 30
 	h.world.addBucket(admin, region, "big", 10*gib, "macie", "true")
+	h.world.putObjects("big", 10, 10*gib, 0, "")
 	h.world.addBucket(wl1, region, "big1", 4*gib, "macie", "true")
+	h.world.putObjects("big1", 4, 4*gib, 0, "")
 	h.world.addBucket(wl1, region, "plain", 100*gib)
+	h.world.putObjects("plain", 100, 100*gib, 0, "")
 	h.world.addBucket(wl2, region, "paused", 100*gib, "macie", "true")
+	h.world.putObjects("paused", 100, 100*gib, 0, "")
 	h.svc.SetAdmin(region, admin)
 	h.svc.SetMember(admin, region, wl1, RelationshipEnabled)
 	h.svc.SetMember(admin, region, wl2, RelationshipPaused)
+	h.svc.RefreshInventory()
 	c := h.client(admin, region)
 	in := fullJob("usage")
 	in.S3JobDefinition.BucketCriteria.Excludes = nil
-	must(t, firstErr(c.CreateClassificationJob(ctx(t), in))) // samplingPercentage 50
+	must(t, firstErr(c.CreateClassificationJob(ctx(t), in))) // samplingPercentage 50, initialRun true
+	h.advance(day)                                           // the first run, then one day of monitoring
 
 	totals := func(tr types.TimeRange) map[types.UsageType]string {
 		out, err := c.GetUsageTotals(ctx(t), &macie2.GetUsageTotalsInput{TimeRange: (*string)(&tr)})
@@ -104,18 +115,22 @@ func TestGetUsageTotals(t *testing.T) {
 		return got
 	}
 	past := totals(types.TimeRangePast30Days)
-	if past[types.UsageTypeDataInventoryEvaluation] != "0.3" { // 3 buckets x $0.10
-		t.Fatalf("inventory %q, want 0.3", past[types.UsageTypeDataInventoryEvaluation])
+	if past[types.UsageTypeDataInventoryEvaluation] != "0.01" { // 3 buckets x 1 day x $0.10/30; none of the paused member
+		t.Fatalf("inventory %q, want 0.01", past[types.UsageTypeDataInventoryEvaluation])
 	}
-	if past[types.UsageTypeSensitiveDataDiscovery] != "7" { // (10+4) GiB x 50% x $1
+	if past[types.UsageTypeSensitiveDataDiscovery] != "7" { // (10+4) GiB x 50% x $1; the paused member's skipped
 		t.Fatalf("discovery %q, want 7", past[types.UsageTypeSensitiveDataDiscovery])
 	}
 	if past[types.UsageTypeAutomatedObjectMonitoring] != "0" {
 		t.Fatalf("automated monitoring %q", past[types.UsageTypeAutomatedObjectMonitoring])
 	}
-	mtd := totals(types.TimeRangeMonthToDate)
-	if mtd[types.UsageTypeDataInventoryEvaluation] != "0.145161" { // 0.3 x 15/31
-		t.Fatalf("month to date %q", mtd[types.UsageTypeDataInventoryEvaluation])
+	h.world.clock.Set(time.Date(2026, 4, 2, 0, 0, 0, 0, time.UTC)) // the first request runs the cycles due
+	mtd := totals(types.TimeRangeMonthToDate)                      // April: the March usage is not in it, April 1 and 2 are
+	if mtd[types.UsageTypeSensitiveDataDiscovery] != "0" || mtd[types.UsageTypeDataInventoryEvaluation] != "0.02" {
+		t.Fatalf("month to date %v", mtd)
+	}
+	if u := h.svc.Metered(); u.GBInspected != 7 || u.BucketMonitorDays != 3*32 {
+		t.Fatalf("metered %+v, want 7 GB inspected and 3 buckets x 32 days (March 2 to April 2)", u)
 	}
 	_, err := c.GetUsageTotals(ctx(t), &macie2.GetUsageTotalsInput{TimeRange: aws.String("FOREVER")})
 	wantCode(t, err, "ValidationException")

@@ -33,12 +33,11 @@ func listJobNames(t *testing.T, c *macie2.Client, in *macie2.ListClassificationJ
 func TestListClassificationJobs(t *testing.T) {
 	h := newHarness(t, 2)
 	h.svc.SetAdmin(region, admin)
-	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	tick := 0
-	h.svc.now = func() time.Time { tick++; return base.Add(time.Duration(tick) * time.Hour) }
+	h.world.clock.Set(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))
 	c := h.client(admin, region)
 	ids := map[string]string{}
 	for _, n := range []string{"charlie", "alpha", "echo", "bravo", "delta"} {
+		h.world.clock.Advance(time.Hour)
 		ids[n] = createJob(t, c, n, "tok-"+n, tagJob("macie", "true"))
 	}
 	cancel := func(n string) {

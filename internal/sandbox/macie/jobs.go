@@ -9,8 +9,11 @@ const pausedJobLifetime = 30 * 24 * time.Hour
 
 // createClassificationJob is CreateClassificationJob (POST /jobs). The definition is stored as
 // sent. A clientToken already used by the account in the Region returns that job again and
-// creates nothing. New jobs, ONE_TIME or SCHEDULED, start RUNNING: the sandbox starts the first
-// run at once and never finishes it, so a job never moves on to IDLE or COMPLETE by itself.
+// creates nothing. New jobs, ONE_TIME or SCHEDULED, start RUNNING with their first run due at
+// once (the next RunDue, or the next Macie request, runs it): Macie starts a one-time job, and the
+// first run of a periodic one, right after it is created (Macie User Guide, "Creating a sensitive
+// data discovery job"). A run takes no time; a ONE_TIME job is COMPLETE after it, and a SCHEDULED
+// job reports RUNNING between runs too (where AWS may say IDLE; clients treat both as active).
 func (s *Service) createClassificationJob(c *call) (any, error) {
 	var def JobDefinition
 	if err := c.decode(&def); err != nil {
@@ -40,6 +43,7 @@ func (s *Service) createClassificationJob(c *call) (any, error) {
 		CreatedAt:     s.now(),
 		seq:           s.seq,
 	}
+	j.nextRun = j.CreatedAt
 	s.jobs[k] = append(s.jobs[k], j)
 	if s.jobTokens[k] == nil {
 		s.jobTokens[k] = map[string]string{}
@@ -65,7 +69,7 @@ type jobDescription struct {
 	JobArn             string         `json:"jobArn"`
 	JobStatus          string         `json:"jobStatus"`
 	CreatedAt          string         `json:"createdAt"`
-	LastRunTime        string         `json:"lastRunTime"`
+	LastRunTime        string         `json:"lastRunTime,omitempty"`
 	LastRunErrorStatus lastRunError   `json:"lastRunErrorStatus"`
 	Statistics         statistics     `json:"statistics"`
 	UserPausedDetails  *pausedDetails `json:"userPausedDetails,omitempty"`
@@ -96,8 +100,9 @@ func (j *Job) pausedDetails() *pausedDetails {
 	}
 }
 
-// describeClassificationJob is DescribeClassificationJob (GET /jobs/{jobId}). The first run
-// started when the job was created, so that is its lastRunTime and it counts one run.
+// describeClassificationJob is DescribeClassificationJob (GET /jobs/{jobId}): lastRunTime is the
+// start of the latest run (absent before the first) and statistics.numberOfRuns counts them; a
+// run takes no time, so nothing is left to process between runs.
 func (s *Service) describeClassificationJob(c *call) (any, error) {
 	if _, err := s.requireEnabled(c); err != nil {
 		return nil, err
@@ -106,17 +111,20 @@ func (s *Service) describeClassificationJob(c *call) (any, error) {
 	if j == nil {
 		return nil, notFound("classification job %s does not exist", c.params["jobId"])
 	}
-	return jobDescription{
+	out := jobDescription{
 		JobDefinition:      j.clone().JobDefinition,
 		JobID:              j.JobID,
 		JobArn:             j.JobArn,
 		JobStatus:          j.JobStatus,
 		CreatedAt:          timestamp(j.CreatedAt),
-		LastRunTime:        timestamp(j.CreatedAt),
 		LastRunErrorStatus: lastRunError{Code: "NONE"},
-		Statistics:         statistics{NumberOfRuns: 1},
+		Statistics:         statistics{NumberOfRuns: float64(j.Runs)},
 		UserPausedDetails:  j.pausedDetails(),
-	}, nil
+	}
+	if !j.LastRunTime.IsZero() {
+		out.LastRunTime = timestamp(j.LastRunTime)
+	}
+	return out, nil
 }
 
 // updateClassificationJob is UpdateClassificationJob (PATCH /jobs/{jobId}): only the status
@@ -140,8 +148,13 @@ func (s *Service) updateClassificationJob(c *call) (any, error) {
 		return nil, err
 	}
 	j.JobStatus = in.JobStatus
-	if in.JobStatus == JobUserPaused {
+	switch in.JobStatus {
+	case JobUserPaused:
 		j.PausedAt = s.now()
+	case JobRunning:
+		j.resumed(s.now())
+	case JobCancelled:
+		j.nextRun = time.Time{}
 	}
 	return nil, nil
 }
@@ -166,5 +179,18 @@ func transition(from, to string) error {
 		return nil
 	default:
 		return validation("jobStatus can only be set to CANCELLED, RUNNING or USER_PAUSED, not %q", to)
+	}
+}
+
+// resumed reschedules a job resumed at now: the runs it missed while paused are skipped, and a
+// run due while it was paused happens at once for a ONE_TIME job, at its next slot for a
+// SCHEDULED one.
+func (j *Job) resumed(now time.Time) {
+	switch {
+	case j.nextRun.IsZero() || !j.nextRun.Before(now):
+	case j.JobType == JobTypeOneTime:
+		j.nextRun = now
+	default:
+		j.nextRun = j.Schedule().after(j.CreatedAt, now.Add(-time.Nanosecond))
 	}
 }

@@ -27,7 +27,11 @@ type Job struct {
 	JobStatus string
 	CreatedAt time.Time
 	PausedAt  time.Time // when it became USER_PAUSED; zero otherwise
-	seq       int       // creation order, a tiebreak for equal CreatedAt
+	// LastRunTime is when the latest run started (zero: it has not run); Runs counts them.
+	LastRunTime time.Time
+	Runs        int
+	seq         int       // creation order, a tiebreak for equal CreatedAt
+	nextRun     time.Time // when the next run is due; zero: none (complete or cancelled)
 }
 
 // JobDefinition is the body of CreateClassificationJob, with the model's JSON member names.

@@ -38,6 +38,7 @@ func (s *Service) createMember(c *call) (any, error) {
 	}
 	m.email, m.tags, m.invitedAt = in.Account.Email, in.Tags, s.now()
 	s.setRelationship(c.account, m, c.region, RelationshipEnabled)
+	s.memberJoined(id, c.region)
 	return map[string]any{"arn": memberArn(c.region, c.account, id)}, nil
 }
 

@@ -33,6 +33,10 @@ var routes = []route{
 	{http.MethodPut, "/findings-publication-configuration", "PutFindingsPublicationConfiguration", (*Service).putPublication},
 	{http.MethodPost, "/datasources/search-resources", "SearchResources", (*Service).searchResources},
 	{http.MethodGet, "/usage", "GetUsageTotals", (*Service).getUsageTotals},
+	{http.MethodGet, "/automated-discovery/configuration", "GetAutomatedDiscoveryConfiguration", (*Service).getAutomatedDiscoveryConfiguration},
+	{http.MethodPut, "/automated-discovery/configuration", "UpdateAutomatedDiscoveryConfiguration", (*Service).updateAutomatedDiscoveryConfiguration},
+	{http.MethodGet, "/automated-discovery/accounts", "ListAutomatedDiscoveryAccounts", (*Service).listAutomatedDiscoveryAccounts},
+	{http.MethodPatch, "/automated-discovery/accounts", "BatchUpdateAutomatedDiscoveryAccounts", (*Service).batchUpdateAutomatedDiscoveryAccounts},
 }
 
 // match finds the route for method and path and returns its path parameters.

@@ -5,17 +5,28 @@ import (
 	"sort"
 )
 
-// inventory returns the buckets account's Macie sees in region: its own and, for the Region's
-// administrator, those of its Enabled members, sorted by account then name.
+// inventory returns the buckets account's Macie sees in region, from the latest inventory
+// snapshot (schedule.go): its own and, for the Region's administrator, those of its Enabled
+// members, sorted by account then name.
 //
-// ASSUMPTION: buckets of Paused members are left out, for the inventory and for the
-// administrator's jobs. AWS does not document whether an administrator's job skips them
-// (suspending a member cancels the member's own jobs); leaving them out is what makes pausing a
-// member stop its charges, which is why the project pauses members.
+// Buckets of Paused members are left out, for the inventory and for the administrator's jobs:
+// while a member account is suspended, "Macie ... skips the resources that the account owns"
+// in the administrator's jobs and the account incurs no Macie charges (Macie User Guide,
+// "Managing member accounts").
 func (s *Service) inventory(account, region string) []bucketRef {
+	return s.bucketsOf(account, region, func(a string) []Bucket { return s.snapshot[key{a, region}] })
+}
+
+// liveInventory is inventory from the buckets as they are now rather than from the snapshot.
+func (s *Service) liveInventory(account, region string) []bucketRef {
+	return s.bucketsOf(account, region, func(a string) []Bucket { return s.world.Buckets(a, region) })
+}
+
+// bucketsOf returns the buckets list gives for each account account's Macie sees, sorted.
+func (s *Service) bucketsOf(account, region string, list func(string) []Bucket) []bucketRef {
 	var out []bucketRef
 	for _, a := range s.visibleAccounts(account, region) {
-		for _, b := range s.world.Buckets(a, region) {
+		for _, b := range list(a) {
 			out = append(out, bucketRef{account: a, Bucket: b})
 		}
 	}
@@ -69,8 +80,9 @@ func (d *S3JobDefinition) names(b bucketRef) bool {
 }
 
 // ScanScope returns the buckets that the active jobs (not cancelled, complete or paused by
-// their user) of region's Macie administrator would analyse on their next run, sorted by
-// account then bucket.
+// their user) of region's Macie administrator select from the buckets as they are now, sorted by
+// account then bucket: the configuration's scope, without the inventory's lag (what a run
+// actually analyses follows the inventory snapshot; see runJob and the World's coverage).
 func (s *Service) ScanScope(region string) []ScopeEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -78,7 +90,7 @@ func (s *Service) ScanScope(region string) []ScopeEntry {
 	if admin == "" {
 		return nil
 	}
-	candidates := s.inventory(admin, region)
+	candidates := s.liveInventory(admin, region)
 	seen := map[bucketID]bool{}
 	var out []ScopeEntry
 	for _, j := range s.jobs[key{admin, region}] {

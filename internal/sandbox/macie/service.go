@@ -37,6 +37,17 @@ type Service struct {
 	publication map[key]publication
 	seq         int
 	watch       func(MemberChange)
+
+	// What happens over time (schedule.go): the inventory snapshot and its refresh, the daily
+	// cycle of metering and automated discovery, and what they recorded.
+	refresh     time.Duration
+	nextRefresh time.Time
+	nextDaily   time.Time
+	snapshot    map[key][]Bucket // (account, Region) -> its buckets at the latest refresh
+	discovery   map[string]*discoveryConfig
+	asddStatus  map[key]string // (account, Region) -> ENABLED or DISABLED for automated discovery
+	findings    findingStore
+	usage       map[usageKey]*usageRecord
 }
 
 // key identifies per-account, per-Region state: Regions are isolated from each other.
@@ -48,10 +59,11 @@ func New(w World, pageSize int) *Service {
 	if pageSize < 1 {
 		pageSize = maxPage
 	}
+	start := w.Now().UTC()
 	return &Service{
 		world:       w,
 		pageSize:    pageSize,
-		now:         func() time.Time { return time.Now().UTC() },
+		now:         func() time.Time { return w.Now().UTC() },
 		newID:       randomID,
 		sessions:    map[key]*session{},
 		admins:      map[string]string{},
@@ -61,6 +73,14 @@ func New(w World, pageSize int) *Service {
 		jobs:        map[key][]*Job{},
 		jobTokens:   map[key]map[string]string{},
 		publication: map[key]publication{},
+		refresh:     defaultRefresh,
+		nextRefresh: start,
+		nextDaily:   start.Add(day),
+		snapshot:    map[key][]Bucket{},
+		discovery:   map[string]*discoveryConfig{},
+		asddStatus:  map[key]string{},
+		findings:    newFindingStore(),
+		usage:       map[usageKey]*usageRecord{},
 	}
 }
 
@@ -107,6 +127,7 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, account, region 
 	}
 	c := &call{account: account, region: region, params: params, r: r, body: body}
 	s.mu.Lock()
+	s.runDueLocked()
 	out, err := rt.handle(s, c)
 	s.mu.Unlock()
 	if err != nil {

@@ -41,16 +41,20 @@ type ScopeEntry struct {
 }
 
 // SetAdmin designates admin as the organization's Macie administrator in region, enabling Macie
-// there, as EnableOrganizationAdminAccount does.
+// there, as EnableOrganizationAdminAccount does. As setup, the inventory knows the account's
+// buckets at once.
 func (s *Service) SetAdmin(region, admin string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.admins[region] = admin
 	s.ensureSession(admin, region).status = StatusEnabled
+	s.refreshAccountLocked(admin, region)
 }
 
 // SetMember makes account a member of admin in region with the given relationship status.
-// Enabled and Paused also set the member's own Macie session to ENABLED or PAUSED.
+// Enabled and Paused also set the member's own Macie session to ENABLED or PAUSED. As setup, the
+// inventory knows an Enabled member's buckets at once (a member created with CreateMember waits
+// for the next refresh).
 func (s *Service) SetMember(admin, region, account, status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -60,8 +64,10 @@ func (s *Service) SetMember(admin, region, account, status string) {
 		now := s.now()
 		m = &member{account: account, email: email, invitedAt: now}
 		s.membersOf(admin, region)[account] = m
+		s.memberJoined(account, region)
 	}
 	s.setRelationship(admin, m, region, status)
+	s.refreshAccountLocked(account, region)
 }
 
 // Admin returns the designated Macie administrator of region, or "".

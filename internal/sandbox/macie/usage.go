@@ -6,22 +6,110 @@ import (
 	"time"
 )
 
-// Published US East prices the usage model applies.
+// Published US East prices the metering applies ("Amazon Macie pricing"; "Understanding
+// estimated usage costs", Macie User Guide).
 const (
-	pricePerBucketMonth = 0.10    // bucket inventory and monitoring, per bucket per month
-	pricePerGB          = 1.00    // sensitive data discovery jobs, per GB inspected
-	bytesPerGB          = 1 << 30 // AWS bills storage in binary gigabytes
+	pricePerBucketMonth   = 0.10    // bucket inventory and monitoring, per bucket per month, prorated daily
+	pricePerGB            = 1.00    // sensitive data discovery jobs, per GB inspected (first 50 TB a month)
+	pricePerDiscoveryGB   = 1.00    // automated sensitive data discovery, per GB analysed
+	pricePer100kObjects   = 0.01    // automated discovery object monitoring, per 100,000 objects a month
+	daysPerBillingMonth   = 30      // a month's charge prorated over 30 days
+	bytesPerGB            = 1 << 30 // AWS bills data in binary gigabytes
+	objectsPerMonitorUnit = 100000
 )
 
-// getUsageTotals is GetUsageTotals (GET /usage?timeRange=). The sandbox keeps no history, so it
-// prices what exists now:
-//   - DATA_INVENTORY_EVALUATION: every bucket of the caller's inventory at $0.10 per month,
-//     prorated daily: the whole month for PAST_30_DAYS (the default), days elapsed over days in
-//     the month for MONTH_TO_DATE;
-//   - SENSITIVE_DATA_DISCOVERY: every job has run once (its first run starts at creation) over
-//     the buckets it covers now, inspecting their size times its samplingPercentage, at $1 per GB;
-//   - automated discovery is off: AUTOMATED_SENSITIVE_DATA_DISCOVERY and
-//     AUTOMATED_OBJECT_MONITORING are 0.
+// usageKey is one account's usage in one Region on one day (days since the Unix epoch, UTC).
+type usageKey struct {
+	account, region string
+	day             int64
+}
+
+// usageRecord is what was metered for a usageKey.
+type usageRecord struct {
+	bucketDays     int64 // buckets monitored that day
+	objectDays     int64 // objects monitored by automated discovery that day
+	jobBytes       int64 // inspected by jobs
+	discoveryBytes int64 // analysed by automated discovery
+}
+
+// meter returns the usage record of k's account and Region on t's day.
+func (s *Service) meter(k key, t time.Time) *usageRecord {
+	uk := usageKey{k.account, k.region, t.Unix() / int64(day/time.Second)}
+	r := s.usage[uk]
+	if r == nil {
+		r = &usageRecord{}
+		s.usage[uk] = r
+	}
+	return r
+}
+
+// costs returns a record's cost per usage type (UsageType).
+func (r *usageRecord) costs() map[string]float64 {
+	return map[string]float64{
+		"DATA_INVENTORY_EVALUATION":          float64(r.bucketDays) * pricePerBucketMonth / daysPerBillingMonth,
+		"SENSITIVE_DATA_DISCOVERY":           float64(r.jobBytes) / bytesPerGB * pricePerGB,
+		"AUTOMATED_SENSITIVE_DATA_DISCOVERY": float64(r.discoveryBytes) / bytesPerGB * pricePerDiscoveryGB,
+		"AUTOMATED_OBJECT_MONITORING":        float64(r.objectDays) / objectsPerMonitorUnit * pricePer100kObjects / daysPerBillingMonth,
+	}
+}
+
+// usageTypes are the UsageType values, in the order responses list them.
+var usageTypes = []string{"DATA_INVENTORY_EVALUATION", "SENSITIVE_DATA_DISCOVERY",
+	"AUTOMATED_SENSITIVE_DATA_DISCOVERY", "AUTOMATED_OBJECT_MONITORING"}
+
+// Usage is what Macie metered over the whole run, every account and Region together.
+type Usage struct {
+	// GBInspected is the data classification jobs inspected, in GB (2^30 bytes).
+	GBInspected float64
+	// BucketMonitorDays counts buckets monitored, one per bucket per day.
+	BucketMonitorDays float64
+	// DiscoveryGBAnalysed is the data automated sensitive data discovery analysed, in GB.
+	DiscoveryGBAnalysed float64
+	// DiscoveryObjectDays counts objects monitored by automated discovery, one per object per day.
+	DiscoveryObjectDays float64
+	// USD is the estimated cost of all of it at the published prices.
+	USD float64
+}
+
+// Metered returns the usage of every account and Region since the Service started.
+func (s *Service) Metered() Usage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var u Usage
+	for _, r := range s.usage {
+		u.GBInspected += float64(r.jobBytes) / bytesPerGB
+		u.BucketMonitorDays += float64(r.bucketDays)
+		u.DiscoveryGBAnalysed += float64(r.discoveryBytes) / bytesPerGB
+		u.DiscoveryObjectDays += float64(r.objectDays)
+		for _, c := range r.costs() {
+			u.USD += c
+		}
+	}
+	return u
+}
+
+// usageSince sums, per usage type, the costs of the given accounts in region from since on.
+func (s *Service) usageSince(accounts []string, region string, since time.Time) map[string]float64 {
+	want := map[string]bool{}
+	for _, a := range accounts {
+		want[a] = true
+	}
+	first := since.Unix() / int64(day/time.Second)
+	out := map[string]float64{}
+	for k, r := range s.usage {
+		if k.region != region || !want[k.account] || k.day < first {
+			continue
+		}
+		for t, c := range r.costs() {
+			out[t] += c
+		}
+	}
+	return out
+}
+
+// getUsageTotals is GetUsageTotals (GET /usage?timeRange=): the estimated cost, per usage type,
+// of what was metered for the caller (and, for the administrator, its members) in the Region
+// over the time range: the past 30 days (the default) or the month to date.
 func (s *Service) getUsageTotals(c *call) (any, error) {
 	if _, err := s.requireEnabled(c); err != nil {
 		return nil, err
@@ -30,56 +118,47 @@ func (s *Service) getUsageTotals(c *call) (any, error) {
 	if tr == "" {
 		tr = "PAST_30_DAYS"
 	}
-	fraction, err := monthFraction(tr, s.now())
+	since, err := rangeStart(tr, s.now())
 	if err != nil {
 		return nil, err
 	}
-	inv := s.inventory(c.account, c.region)
-	inventory := float64(len(inv)) * pricePerBucketMonth * fraction
-	discovery := float64(inspectedBytes(inv, s.jobs[key{c.account, c.region}])) / bytesPerGB * pricePerGB
-	totals := []map[string]string{
-		usageTotal("DATA_INVENTORY_EVALUATION", inventory),
-		usageTotal("SENSITIVE_DATA_DISCOVERY", discovery),
-		usageTotal("AUTOMATED_SENSITIVE_DATA_DISCOVERY", 0),
-		usageTotal("AUTOMATED_OBJECT_MONITORING", 0),
+	costs := s.usageSince(s.billedAccounts(c.account, c.region), c.region, since)
+	totals := make([]map[string]string, 0, len(usageTypes))
+	for _, t := range usageTypes {
+		totals = append(totals, usageTotal(t, costs[t]))
 	}
 	return map[string]any{"timeRange": tr, "usageTotals": totals}, nil
 }
 
-// monthFraction is the part of a month that a time range bills.
-func monthFraction(timeRange string, now time.Time) (float64, error) {
-	switch timeRange {
-	case "PAST_30_DAYS":
-		return 1, nil
-	case "MONTH_TO_DATE":
-		days := time.Date(now.Year(), now.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
-		return float64(now.Day()) / float64(days), nil
-	default:
-		return 0, validation("timeRange must be MONTH_TO_DATE or PAST_30_DAYS, not %q", timeRange)
+// billedAccounts is the caller and, for the administrator, every account that has been its member.
+func (s *Service) billedAccounts(account, region string) []string {
+	out := []string{account}
+	if s.admins[region] == account {
+		for _, m := range s.sortedMembers(account, region) {
+			out = append(out, m.account)
+		}
 	}
+	return out
 }
 
-// inspectedBytes sums, over jobs, the bytes each inspects of the buckets it covers.
-func inspectedBytes(inv []bucketRef, jobs []*Job) int64 {
-	var total int64
-	for _, j := range jobs {
-		pct := int64(100)
-		if j.SamplingPercentage != nil {
-			pct = int64(*j.SamplingPercentage)
-		}
-		for _, b := range j.covers(inv) {
-			total += b.SizeBytes * pct / 100
-		}
+// rangeStart is the first moment a time range covers.
+func rangeStart(timeRange string, now time.Time) (time.Time, error) {
+	switch timeRange {
+	case "PAST_30_DAYS":
+		return now.Add(-30 * day), nil
+	case "MONTH_TO_DATE":
+		return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC), nil
+	default:
+		return time.Time{}, validation("timeRange must be MONTH_TO_DATE or PAST_30_DAYS, not %q", timeRange)
 	}
-	return total
 }
 
 // usageTotal renders a UsageTotal; estimatedCost is a decimal string in USD.
 func usageTotal(usageType string, cost float64) map[string]string {
-	rounded := math.Round(cost*1e6) / 1e6
-	return map[string]string{
-		"type":          usageType,
-		"currency":      "USD",
-		"estimatedCost": strconv.FormatFloat(rounded, 'f', -1, 64),
-	}
+	return map[string]string{"type": usageType, "currency": "USD", "estimatedCost": decimal(cost)}
+}
+
+// decimal renders a cost rounded to millionths.
+func decimal(cost float64) string {
+	return strconv.FormatFloat(math.Round(cost*1e6)/1e6, 'f', -1, 64)
 }

@@ -1,0 +1,129 @@
+package macie
+
+import (
+	"time"
+)
+
+// originJob and originDiscovery are the classificationDetails.originType of findings.
+const (
+	originJob       = "SENSITIVE_DATA_DISCOVERY_JOB"
+	originDiscovery = "AUTOMATED_SENSITIVE_DATA_DISCOVERY"
+)
+
+// origin is what analysed objects: a job, or automated discovery (job nil) on behalf of admin.
+type origin struct {
+	admin string
+	job   *Job
+}
+
+// by names the origin in an Analysis.
+func (o origin) by() string {
+	if o.job == nil {
+		return "automated-discovery"
+	}
+	return "job:" + o.job.JobID
+}
+
+// runJob runs job j of k at t (Macie User Guide, "Scope options for sensitive data discovery
+// jobs"):
+//   - the buckets are those its bucketDefinitions name or its bucketCriteria match, both taken
+//     from the inventory snapshot of the moment (inventory), which holds the administrator's
+//     buckets and those of its Enabled members only: the buckets of paused members are skipped,
+//     and nothing is billed for them ("Managing member accounts": while a member is suspended,
+//     the administrator's jobs skip the resources it owns); accounts without Macie have none. A
+//     bucket named by bucketDefinitions but not yet in the inventory is skipped too (AWS does not
+//     say; this is the side on which a backfill is hardest);
+//   - the objects are those last modified after the cutoff (cutoff) and not after t, that the
+//     job's scoping selects (scope.go), sampled at samplingPercentage (jobPick);
+//   - a ONE_TIME job is COMPLETE after its run; a SCHEDULED one is due again a period later.
+func (s *Service) runJob(k key, j *Job, t time.Time) {
+	if ss := s.sessions[k]; ss != nil && ss.status == StatusEnabled {
+		s.analyseJob(k, j, t)
+		j.LastRunTime = t
+		j.Runs++
+	}
+	if j.JobType == JobTypeOneTime {
+		j.JobStatus, j.nextRun = JobComplete, time.Time{}
+		return
+	}
+	j.nextRun = j.Schedule().after(j.CreatedAt, t)
+}
+
+// analyseJob analyses what j selects at t.
+func (s *Service) analyseJob(k key, j *Job, t time.Time) {
+	cutoff := j.cutoff()
+	sc := j.scope()
+	pct := int64(100)
+	if j.SamplingPercentage != nil {
+		pct = int64(*j.SamplingPercentage)
+	}
+	from := origin{admin: k.account, job: j}
+	for _, b := range j.covers(s.inventory(k.account, k.region)) {
+		for _, g := range s.world.Objects(b.account, b.Name) {
+			if !g.LastModified.After(cutoff) || g.LastModified.After(t) || !sc.selects(g) {
+				continue
+			}
+			s.analyse(from, k.region, b, g, jobPick(g, pct), t)
+		}
+	}
+}
+
+// cutoff is the time after which objects must have been last modified for the next run: the
+// start of the preceding run; for the first run, the job's creation when initialRun is false on
+// a SCHEDULED job (absent means false, as in the API), else none (every object).
+func (j *Job) cutoff() time.Time {
+	switch {
+	case j.Runs > 0:
+		return j.LastRunTime
+	case j.JobType == JobTypeScheduled && (j.InitialRun == nil || !*j.InitialRun):
+		return j.CreatedAt
+	}
+	return time.Time{}
+}
+
+// Schedule returns the job's schedule (daily when it has none, which only ONE_TIME jobs lack).
+func (j *Job) Schedule() *Schedule {
+	if j.ScheduleFrequency == nil {
+		return &Schedule{DailySchedule: &struct{}{}}
+	}
+	return j.ScheduleFrequency
+}
+
+// after returns the first run time of the schedule after t. The sandbox counts periods from the
+// job's creation: daily every 24 hours, weekly every 7 days, monthly every calendar month (AWS
+// runs them at set hours and days; the period between runs is what the model keeps).
+func (f *Schedule) after(created, t time.Time) time.Time {
+	next := created
+	for !next.After(t) {
+		switch {
+		case f.WeeklySchedule != nil:
+			next = next.Add(7 * day)
+		case f.MonthlySchedule != nil:
+			next = next.AddDate(0, 1, 0)
+		default:
+			next = next.Add(day)
+		}
+	}
+	return next
+}
+
+// analyse records one analysis of p's objects of group g of bucket b at t: in the World (for
+// coverage), in usage (billed to the bucket's owner), and as findings for the sensitive objects.
+func (s *Service) analyse(from origin, region string, b bucketRef, g ObjectGroup, p pick, t time.Time) {
+	if p.objects == 0 {
+		return
+	}
+	s.world.Analysed(Analysis{Account: b.account, Region: region, Bucket: b.Name, Group: g.ID,
+		Objects: p.objects, Fresh: p.fresh, At: t, By: from.by()})
+	m := s.meter(key{b.account, region}, t)
+	if from.job != nil {
+		m.jobBytes += bytesOf(g, p.objects)
+	} else {
+		m.discoveryBytes += bytesOf(g, p.objects)
+	}
+	hit := sensitiveIn(g, g.Analysed, g.Analysed+p.fresh)
+	hit = append(hit, sensitiveIn(g, 0, p.objects-p.fresh)...)
+	for _, i := range hit {
+		s.recordFinding(from, region, b, g, i, t)
+	}
+}
