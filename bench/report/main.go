@@ -29,10 +29,11 @@ import (
 
 // plan is what one report measures.
 type plan struct {
-	sizes    []int
-	burst    bench.BurstOptions
-	sweeps   []bench.SweepOptions
-	coldRuns int
+	sizes     []int
+	burst     bench.BurstOptions
+	sweeps    []bench.SweepOptions
+	coldRuns  int
+	simulated []bench.SimulateOptions
 }
 
 // Sweep conditions: 20 ms per call, 200 calls a second, 16 pairs at once. The rate bound
@@ -61,9 +62,19 @@ func fullPlan() plan {
 		sizes: []int{1, 10, 100, 1000, 10000},
 		burst: bench.BurstOptions{Accounts: 500, BucketsPerAccount: 20, BatchSizes: []int{10, 100, 1000},
 			Orders: []bench.Order{bench.Clustered, bench.Interleaved}, Concurrency: concurrency},
-		sweeps:   []bench.SweepOptions{sweep(1000, 2), large, limited},
-		coldRuns: 5,
+		sweeps:    []bench.SweepOptions{sweep(1000, 2), large, limited},
+		coldRuns:  5,
+		simulated: simulated(50, 30),
 	}
+}
+
+// simulated is a month-long scenario of an organization, twice: 1,000 and 1,000,000 objects per
+// bucket, to show that memory does not grow with the number of objects.
+func simulated(accounts, days int) []bench.SimulateOptions {
+	o := bench.SimulateOptions{Accounts: accounts, BucketsPerAccount: 4, ObjectsPerBucket: 1000, Days: days}
+	large := o
+	large.ObjectsPerBucket = 1_000_000
+	return []bench.SimulateOptions{o, large}
 }
 
 func quickPlan() plan {
@@ -73,13 +84,14 @@ func quickPlan() plan {
 	p.sweeps = p.sweeps[:1]
 	p.sweeps[0].Accounts = 100
 	p.coldRuns = 1
+	p.simulated = simulated(10, 7)
 	return p
 }
 
 func main() {
 	out := flag.String("out", "BENCHMARKS.md", "document whose marked blocks receive the tables (empty: stdout only)")
 	quick := flag.Bool("quick", false, "small sizes, for a quick look")
-	only := flag.String("only", "", "comma-separated subset of: machine, events, burst, sweep, cold")
+	only := flag.String("only", "", "comma-separated subset of: machine, events, burst, sweep, cold, simulate")
 	child := flag.String("child-sweep", "", "internal: run one sweep against this endpoint and print it as JSON")
 	conc := flag.Int("concurrency", concurrency, "internal: the child sweep's engine concurrency")
 	memLimitFlag := flag.Int64("memlimit", 0, "internal: the child sweep's soft memory limit in bytes")
@@ -107,7 +119,7 @@ func main() {
 
 func sections(only string) []string {
 	if only == "" {
-		return []string{"machine", "events", "burst", "sweep", "cold"}
+		return []string{"machine", "events", "burst", "sweep", "cold", "simulate"}
 	}
 	return strings.Split(only, ",")
 }
@@ -127,6 +139,7 @@ func report(ctx context.Context, p plan, out string, which []string, prof profil
 		{"burst", func() error { return burst(ctx, p, blocks) }},
 		{"sweep", func() error { return sweep(ctx, p, blocks, prof) }},
 		{"cold", func() error { return cold(ctx, p, blocks) }},
+		{"simulate", func() error { return simulations(ctx, p, blocks) }},
 	}
 	for _, s := range steps {
 		if !slices.Contains(which, s.name) {
@@ -184,9 +197,23 @@ func cold(ctx context.Context, p plan, blocks map[string]string) error {
 	return nil
 }
 
+// simulations runs the month-long simulated scenarios.
+func simulations(ctx context.Context, p plan, blocks map[string]string) error {
+	var rows []bench.SimulateRow
+	for _, o := range p.simulated {
+		r, err := bench.Simulate(ctx, o)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+	}
+	blocks["simulate"] = bench.SimulateTable(rows)
+	return nil
+}
+
 // write prints the blocks and splices them into the document at out.
 func write(out string, blocks map[string]string) error {
-	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "cold"}
+	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "cold", "simulate"}
 	for _, name := range names {
 		if b, ok := blocks[name]; ok {
 			fmt.Printf("## %s\n\n%s\n", name, b)

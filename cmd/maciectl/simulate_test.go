@@ -42,6 +42,17 @@ func TestDemoPrintsEnrolmentPausingAndScope(t *testing.T) {
 		"Scan scope",
 		"444444444444  us-east-1  analytics-us-events",
 		"Failed after retries: 0",
+		// The starting state, the archive tagged, a day passing, coverage and cost, the gap.
+		"Starting state (day 0 00:00",
+		"444444444444  eu-west-1  analytics-clickstream-archive  {}            2,500,000  1800.00 GB  4,000      7.0 years before",
+		"~ ResumeMember 444444444444 eu-west-1: bucket analytics-clickstream-archive is tagged macie=true",
+		"advance 24h: day 0 02:00 to day 1 02:00, 4 scheduled full reconciles",
+		"day 1 00:00  Macie: job eu-west-1 macie-selfservice-",
+		"Coverage (every bucket of a managed Region",
+		"444444444444  eu-west-1  analytics-clickstream-archive: 2,500,000 of 2,501,000 never analysed",
+		"Macie usage over the scenario: 850.50 GB inspected",
+		"The gap this demo shows",
+		"The engine does not yet start a one-time job for them: until it does, they stay unanalysed.",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q", want)
@@ -56,8 +67,21 @@ func TestDemoJSONAndScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	var o simulate.Output
-	if err := json.Unmarshal(out.Bytes(), &o); err != nil || len(o.Members) != 8 || len(o.ScanScope) != 2 {
+	if err := json.Unmarshal(out.Bytes(), &o); err != nil || len(o.Members) != 8 || len(o.ScanScope) != 3 {
 		t.Fatalf("err %v output %+v", err, o)
+	}
+	var archive simulate.Coverage
+	for _, c := range o.Coverage {
+		if c.Bucket == "analytics-clickstream-archive" {
+			archive = c
+		}
+	}
+	// The daily job analyses the objects put after it ran, never the 2.5 million the bucket held.
+	if !archive.InScope || archive.Objects != 2_501_000 || archive.Analysed != 1000 || len(o.Findings) != 1 || o.Usage.USD <= 0 {
+		t.Fatalf("archive %+v findings %+v usage %+v", archive, o.Findings, o.Usage)
+	}
+	if strings.Contains(out.String(), "The gap") {
+		t.Fatal("the gap's prose is in the JSON output")
 	}
 	out.Reset()
 	opts.PrintScenario = true
@@ -68,13 +92,14 @@ func TestDemoJSONAndScenario(t *testing.T) {
 
 func TestSimulateRejectsAMalformedScenario(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.yaml")
-	if err := os.WriteFile(path, []byte("organization:\n  regions: [Ireland]\n"), 0o600); err != nil {
+	bad := "organization:\n  managementAccount: \"111111111111\"\n  adminAccount: \"222222222222\"\n  regions: [Ireland]\n"
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
 	err := simulateRun(context.Background(), &simulateOptions{IO: streams{Out: &out}, File: path})
 	var ee *exitError
-	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "bad.yaml:2") || out.Len() != 0 {
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), `bad.yaml:4: "Ireland" is not a Region`) || out.Len() != 0 {
 		t.Fatalf("err %v out %q", err, out.String())
 	}
 }

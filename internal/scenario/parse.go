@@ -73,18 +73,67 @@ func errAt(path, format string, args ...any) error {
 	return &pathError{path: path, msg: fmt.Sprintf(format, args...)}
 }
 
-// lineOf returns the line of the node at path, or of the nearest parent that exists.
+// lineOf returns the line of the node at path. When it is absent (a required field left out),
+// it returns the line of the nearest parent that exists: the line of its key for a mapping, of
+// its first character for a sequence item.
 func lineOf(f *ast.File, path string) int {
-	for p := path; p != "$" && p != ""; p = parent(p) {
-		yp, err := yaml.PathString(p)
-		if err != nil {
-			continue
+	if n := nodeAt(f, path); n != nil {
+		return n.GetToken().Position.Line
+	}
+	for p := parent(path); p != "$" && p != ""; p = parent(p) {
+		if line := keyLine(f, p); line > 0 {
+			return line
 		}
-		if n, err := yp.FilterFile(f); err == nil && n != nil && n.GetToken() != nil {
+		if n := nodeAt(f, p); n != nil {
 			return n.GetToken().Position.Line
 		}
 	}
 	return 1
+}
+
+// nodeAt returns the node at path, nil when there is none.
+func nodeAt(f *ast.File, path string) ast.Node {
+	yp, err := yaml.PathString(path)
+	if err != nil {
+		return nil
+	}
+	if n, err := yp.FilterFile(f); err == nil && n != nil && n.GetToken() != nil {
+		return n
+	}
+	return nil
+}
+
+// keyLine returns the line of the mapping key that path ends in, 0 when path does not end in a
+// key or the key is not there.
+func keyLine(f *ast.File, path string) int {
+	i := strings.LastIndex(path, ".")
+	if i < 0 || strings.HasSuffix(path, "]") {
+		return 0
+	}
+	var values []*ast.MappingValueNode
+	switch m := mappingAt(f, path[:i]).(type) {
+	case *ast.MappingNode:
+		values = m.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{m}
+	}
+	for _, v := range values {
+		if v.Key != nil && v.Key.GetToken() != nil && v.Key.GetToken().Value == path[i+1:] {
+			return v.Key.GetToken().Position.Line
+		}
+	}
+	return 0
+}
+
+// mappingAt returns the node at path, the document's body for the root.
+func mappingAt(f *ast.File, path string) ast.Node {
+	if path != "$" {
+		return nodeAt(f, path)
+	}
+	if len(f.Docs) == 0 || f.Docs[0] == nil {
+		return nil
+	}
+	return f.Docs[0].Body
 }
 
 func parent(p string) string {

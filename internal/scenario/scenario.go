@@ -37,22 +37,51 @@ type Config struct {
 	ProtectedAccounts []string `yaml:"protectedAccounts"`
 	ExcludedAccounts  []string `yaml:"excludedAccounts"`
 	DryRun            bool     `yaml:"dryRun"`
+	// ReconcileEveryHours is how often the scheduled full reconcile runs while virtual time
+	// passes in advance steps (default 6).
+	ReconcileEveryHours float64 `yaml:"reconcileEveryHours"`
 }
 
 // Initial is the state set up directly, producing no events.
 type Initial struct {
 	Buckets []Bucket `yaml:"buckets"`
 	Members []Member `yaml:"members"`
+	// AutomatedDiscovery, when set, configures automated sensitive data discovery in every
+	// managed Region.
+	AutomatedDiscovery *AutomatedDiscovery `yaml:"automatedDiscovery"`
+	// InventoryRefreshHours is how often Macie's bucket inventory is refreshed (default 24).
+	InventoryRefreshHours float64 `yaml:"inventoryRefreshHours"`
 }
 
-// Bucket is a bucket with its tags.
+// AutomatedDiscovery is the administrator's automated sensitive data discovery setting.
+type AutomatedDiscovery struct {
+	// Status is ENABLED (default) or DISABLED.
+	Status string `yaml:"status"`
+	// AutoEnableOrganizationMembers is ALL (default), NEW or NONE.
+	AutoEnableOrganizationMembers string `yaml:"autoEnableOrganizationMembers"`
+}
+
+// Bucket is a bucket with its tags and the objects it already holds. Counts are read as numbers
+// and checked to be whole, so that a fraction is refused on its line rather than truncated.
 type Bucket struct {
 	Account string            `yaml:"account"`
 	Region  string            `yaml:"region"`
 	Name    string            `yaml:"name"`
 	Tags    map[string]string `yaml:"tags"`
-	// SizeGB is the bucket's size, for cost figures.
+	// Objects is the number of objects; zero with a size means one object per MiB.
+	Objects float64 `yaml:"objects"`
+	// SizeGB is their total size in GiB.
 	SizeGB float64 `yaml:"sizeGB"`
+	// SensitiveObjects is how many of them hold sensitive data, of SensitiveType.
+	SensitiveObjects float64 `yaml:"sensitiveObjects"`
+	SensitiveType    string  `yaml:"sensitiveType"`
+	// AgeDays is how long before the start they were last modified.
+	AgeDays float64 `yaml:"ageDays"`
+}
+
+// Group returns the bucket's objects.
+func (b Bucket) Group() Objects {
+	return Objects{Count: b.Objects, SizeGB: b.SizeGB, SensitiveCount: b.SensitiveObjects, SensitiveType: b.SensitiveType}
 }
 
 // Member is an account that is a Macie member before the scenario starts.
@@ -73,6 +102,8 @@ type Step struct {
 	Drop         *struct{}     `yaml:"drop"`
 	Reconcile    *struct{}     `yaml:"reconcile"`
 	Faults       *Fault        `yaml:"faults"`
+	PutObjects   *PutObjects   `yaml:"putObjects"`
+	Advance      *Advance      `yaml:"advance"`
 	// Line is where the step starts in the file.
 	Line int `yaml:"-"`
 }
@@ -115,4 +146,26 @@ type Fault struct {
 	Rate      float64 `yaml:"rate"`
 	LatencyMS int     `yaml:"latencyMs"`
 	Seed      int64   `yaml:"seed"`
+}
+
+// PutObjects adds objects to a bucket, last modified at the step's moment.
+type PutObjects struct {
+	Account          string  `yaml:"account"`
+	Bucket           string  `yaml:"bucket"`
+	Objects          float64 `yaml:"objects"`
+	SizeGB           float64 `yaml:"sizeGB"`
+	SensitiveObjects float64 `yaml:"sensitiveObjects"`
+	SensitiveType    string  `yaml:"sensitiveType"`
+}
+
+// Group returns the objects the step adds.
+func (p PutObjects) Group() Objects {
+	return Objects{Count: p.Objects, SizeGB: p.SizeGB, SensitiveCount: p.SensitiveObjects, SensitiveType: p.SensitiveType}
+}
+
+// Advance lets virtual time pass: inventory refreshes, job runs, automated discovery cycles and
+// scheduled reconciles that fall due happen, and the events they produce are delivered.
+type Advance struct {
+	Hours   float64 `yaml:"hours"`
+	Minutes float64 `yaml:"minutes"`
 }

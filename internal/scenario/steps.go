@@ -8,7 +8,7 @@ func (c *checker) steps() error {
 	for i, st := range c.s.Steps {
 		path := fmt.Sprintf("$.steps[%d]", i)
 		if n := st.count(); n != 1 {
-			return errAt(path, "a step has exactly one key (putTags, deleteTags, createBucket, deleteBucket, hold, deliver, drop, reconcile, faults); this one has %d", n)
+			return errAt(path, "a step has exactly one key (putTags, deleteTags, createBucket, deleteBucket, hold, deliver, drop, reconcile, faults, putObjects, advance); this one has %d", n)
 		}
 		if err := c.step(path, st); err != nil {
 			return err
@@ -21,7 +21,8 @@ func (c *checker) steps() error {
 func (st Step) count() int {
 	n := 0
 	for _, set := range []bool{st.PutTags != nil, st.DeleteTags != nil, st.CreateBucket != nil,
-		st.DeleteBucket != nil, st.Hold != nil, st.Deliver != nil, st.Drop != nil, st.Reconcile != nil, st.Faults != nil} {
+		st.DeleteBucket != nil, st.Hold != nil, st.Deliver != nil, st.Drop != nil, st.Reconcile != nil, st.Faults != nil,
+		st.PutObjects != nil, st.Advance != nil} {
 		if set {
 			n++
 		}
@@ -37,7 +38,7 @@ func (c *checker) step(path string, st Step) error {
 		return c.existing(path+".deleteTags", *st.DeleteTags)
 	case st.CreateBucket != nil:
 		b := st.CreateBucket
-		return c.newBucket(path+".createBucket", b.Account, b.Region, b.Bucket)
+		return c.newBucket(path+".createBucket", "bucket", b.Account, b.Region, b.Bucket)
 	case st.DeleteBucket != nil:
 		if err := c.existing(path+".deleteBucket", *st.DeleteBucket); err != nil {
 			return err
@@ -47,6 +48,10 @@ func (c *checker) step(path string, st Step) error {
 		return deliver(path+".deliver", *st.Deliver)
 	case st.Faults != nil:
 		return fault(path+".faults", *st.Faults)
+	case st.PutObjects != nil:
+		return c.putObjects(path+".putObjects", *st.PutObjects)
+	case st.Advance != nil:
+		return advance(path+".advance", *st.Advance)
 	}
 	return nil
 }

@@ -70,6 +70,9 @@ func (c *checker) config() error {
 	if cfg.TagKey != "" && strings.TrimSpace(cfg.TagKey) == "" {
 		return errAt("$.config.tagKey", "tag key is blank")
 	}
+	if err := period("$.config.reconcileEveryHours", cfg.ReconcileEveryHours); err != nil {
+		return err
+	}
 	for _, l := range []struct {
 		path string
 		ids  []string
@@ -86,12 +89,21 @@ func (c *checker) config() error {
 func (c *checker) initial() error {
 	for i, b := range c.s.Initial.Buckets {
 		path := fmt.Sprintf("$.initial.buckets[%d]", i)
-		if err := c.newBucket(path, b.Account, b.Region, b.Name); err != nil {
+		if err := c.newBucket(path, "name", b.Account, b.Region, b.Name); err != nil {
 			return err
 		}
-		if b.SizeGB < 0 {
-			return errAt(path+".sizeGB", "size must not be negative")
+		if err := objects(path, b.Group()); err != nil {
+			return err
 		}
+		if !within(b.AgeDays, maxAgeDays) {
+			return errAt(path+".ageDays", "ageDays must be between 0 and %d", maxAgeDays)
+		}
+	}
+	if err := automatedDiscovery("$.initial.automatedDiscovery", c.s.Initial.AutomatedDiscovery); err != nil {
+		return err
+	}
+	if err := period("$.initial.inventoryRefreshHours", c.s.Initial.InventoryRefreshHours); err != nil {
+		return err
 	}
 	for i, m := range c.s.Initial.Members {
 		path := fmt.Sprintf("$.initial.members[%d]", i)
@@ -112,12 +124,15 @@ func (c *checker) initial() error {
 }
 
 // newBucket checks a bucket that comes into existence.
-func (c *checker) newBucket(path, acct, reg, name string) error {
+func (c *checker) newBucket(path, nameKey, acct, reg, name string) error {
 	if err := c.knownAccount(path+".account", acct); err != nil {
 		return err
 	}
 	if err := region(path+".region", reg); err != nil {
 		return err
+	}
+	if name == "" {
+		return missing(path+"."+nameKey, "a bucket name")
 	}
 	if !bucketRE.MatchString(name) {
 		return errAt(path, "%q is not a valid S3 bucket name", name)
@@ -133,6 +148,9 @@ func (c *checker) newBucket(path, acct, reg, name string) error {
 func (c *checker) existing(path string, ref BucketRef) error {
 	if err := c.knownAccount(path+".account", ref.Account); err != nil {
 		return err
+	}
+	if ref.Bucket == "" {
+		return missing(path+".bucket", "the name of a bucket")
 	}
 	owner, ok := c.buckets[ref.Bucket]
 	if !ok {
@@ -155,6 +173,9 @@ func (c *checker) knownAccount(path, id string) error {
 }
 
 func account(path, id string) error {
+	if id == "" {
+		return missing(path, "a 12-digit account id, quoted")
+	}
 	if !accountRE.MatchString(id) {
 		return errAt(path, "%q is not a 12-digit account id (quote it, e.g. \"333333333333\")", id)
 	}
@@ -162,8 +183,19 @@ func account(path, id string) error {
 }
 
 func region(path, r string) error {
+	if r == "" {
+		return missing(path, "a Region name like eu-west-1")
+	}
 	if !regionRE.MatchString(r) {
 		return errAt(path, "%q is not a Region name like eu-west-1", r)
 	}
 	return nil
 }
+
+// missing is the error for a required field that is absent or empty: it names the field.
+func missing(path, what string) error {
+	return errAt(path, "%s is required (%s)", field(path), what)
+}
+
+// field is the name of the field at path, as the file spells it: organization.regions[0].
+func field(path string) string { return strings.TrimPrefix(path, "$.") }

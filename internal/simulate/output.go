@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
+	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
 
 // Output is the final state of a run, as `maciectl simulate --json` prints it.
@@ -20,7 +22,13 @@ type Output struct {
 	Warnings    []plan.Warning `json:"warnings"`
 	Failed      []FailedPair   `json:"failed"`
 	APICalls    map[string]int `json:"apiCalls"`
-	Timeline    []Entry        `json:"-"`
+	// Coverage lists every bucket of a managed Region; Usage and Findings are Macie's records.
+	Coverage []Coverage `json:"coverage"`
+	Usage    Usage      `json:"usage"`
+	Findings []Findings `json:"findings"`
+	Timeline []Entry    `json:"-"`
+	// scenario is what ran, for the text's starting state and the accounts left out of the gap.
+	scenario *scenario.Scenario
 }
 
 // MemberState is one workload account in one managed Region.
@@ -61,16 +69,20 @@ type FailedPair struct {
 	Error   string `json:"error"`
 }
 
-// Entry is one step of the timeline.
+// Entry is one step of the timeline, or one moment of an advance step.
 type Entry struct {
 	Step, Line int
-	What       string
+	// At is the virtual time the step started at (or the moment ran).
+	At   time.Time
+	What string
 	// Error is set when the team's own call failed.
 	Error string
 	// Events counts the events delivered; Retries the redeliveries of failed messages.
 	Events, Retries int
 	Results         []execute.Result
 	Warnings        []plan.Warning
+	// Runs are what happened while virtual time passed: Macie's runs and the scheduled reconciles.
+	Runs []Entry
 }
 
 func (o *Output) fail(f reconcile.Failure) {
@@ -109,6 +121,7 @@ func (r *runner) finish() {
 			o.ScanScope = append(o.ScanScope, ScopeEntry{Account: e.Account, Region: e.Region, Bucket: e.Bucket})
 		}
 	}
+	r.coverage()
 	r.sortOutput()
 	o.APICalls = map[string]int{}
 	for op, n := range r.sb.Calls() {

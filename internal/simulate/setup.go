@@ -2,15 +2,26 @@ package simulate
 
 import (
 	"fmt"
-	"math"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
 
-// Setup builds the organization and the initial state directly: no events.
+// Setup builds the organization and the initial state directly, producing no events, for a
+// sandbox on the real clock: objects are as old as the scenario says they are now.
 func Setup(sb *sandbox.Sandbox, s *scenario.Scenario) error {
+	if err := setup(sb, s, time.Now().UTC()); err != nil {
+		return err
+	}
+	sb.Macie().SetInventoryRefresh(s.Initial.InventoryRefresh())
+	return nil
+}
+
+// setup builds the organization and the initial state, now being the sandbox's time, all but
+// the inventory refresh period.
+func setup(sb *sandbox.Sandbox, s *scenario.Scenario, now time.Time) error {
 	org := s.Organization
 	sb.SetOrganization("o-"+org.ManagementAccount[:10], org.ManagementAccount)
 	sb.AddAccount(sandbox.Account{ID: org.ManagementAccount, Email: "management@example.com", Name: "management"})
@@ -26,15 +37,39 @@ func Setup(sb *sandbox.Sandbox, s *scenario.Scenario) error {
 		sb.Macie().SetAdmin(region, org.AdminAccount)
 	}
 	for _, b := range s.Initial.Buckets {
-		size := int64(math.Round(b.SizeGB * (1 << 30)))
-		err := sb.PutBucket(sandbox.Bucket{Account: b.Account, Region: b.Region, Name: b.Name, Tags: b.Tags,
-			SizeBytes: size, Objects: max(1, size/(1<<20))})
-		if err != nil {
+		if err := initialBucket(sb, b, now); err != nil {
+			return err
+		}
+	}
+	m := sb.Macie()
+	for _, mem := range s.Initial.Members {
+		m.SetMember(org.AdminAccount, mem.Region, mem.Account, mem.Status)
+	}
+	if ad := s.Initial.AutomatedDiscovery; ad != nil {
+		for _, region := range org.Regions {
+			m.SetAutomatedDiscovery(region, ad.StatusOrDefault(), ad.AutoEnableOrDefault())
+		}
+	}
+	sb.SetCoveragePolicy(EngineConfig(s).Policy.InScope)
+	return nil
+}
+
+// initialBucket creates a bucket with its objects, last modified AgeDays before now.
+func initialBucket(sb *sandbox.Sandbox, b scenario.Bucket, now time.Time) error {
+	err := sb.PutBucket(sandbox.Bucket{Account: b.Account, Region: b.Region, Name: b.Name, Tags: b.Tags})
+	if err != nil {
+		return fmt.Errorf("initial bucket %s: %w", b.Name, err)
+	}
+	if g := b.Group(); g.N() > 0 {
+		if err := sb.PutObjects(b.Account, b.Name, objectGroup(g, now.Add(-b.Age()))); err != nil {
 			return fmt.Errorf("initial bucket %s: %w", b.Name, err)
 		}
 	}
-	for _, m := range s.Initial.Members {
-		sb.Macie().SetMember(org.AdminAccount, m.Region, m.Account, m.Status)
-	}
 	return nil
+}
+
+// objectGroup is the sandbox's form of a scenario's objects.
+func objectGroup(g scenario.Objects, modified time.Time) sandbox.ObjectGroup {
+	return sandbox.ObjectGroup{Count: g.N(), SizeBytes: g.SizeBytes(), Sensitive: g.Sensitive(),
+		SensitiveType: g.Type(), LastModified: modified}
 }

@@ -2,6 +2,10 @@
 // sandbox: teams change buckets through S3, the sandbox turns each change into the CloudTrail event
 // AWS would deliver, and the events reach the engine the way the queue in production would deliver
 // them (held, reordered, duplicated, dropped, retried).
+//
+// Time is virtual: one clock, read by the sandbox (event times, Macie's schedules), the engine
+// (its stale-read window) and the simulator, moves only in advance steps, from one due moment to
+// the next, so a month of job runs, inventory refreshes and scheduled reconciles takes seconds.
 package simulate
 
 import (
@@ -18,6 +22,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
+	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
 // Defaults of a run.
@@ -49,21 +54,34 @@ type runner struct {
 	// teamCalls are the calls the scenario's own bucket changes made, left out of apiCalls.
 	teamCalls map[string]int
 	nextID    int
+	clock     *vclock.Clock
+	// nextSweep is when the scheduled full reconcile runs next.
+	nextSweep time.Time
+	// last is what Macie had recorded at the latest note of its activity.
+	last tally
 }
 
 // Run runs the scenario and returns the final state.
 func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, error) {
-	sb := sandbox.New(sandbox.Options{PageSize: opts.PageSize, Seed: 1})
-	if err := Setup(sb, s); err != nil {
+	clock := vclock.New(Start)
+	sb := sandbox.New(sandbox.Options{PageSize: opts.PageSize, Seed: 1, Now: clock.Now})
+	if err := setup(sb, s, Start); err != nil {
 		return nil, err
 	}
+	// Macie's inventory holds the initial buckets when the scenario starts; the refresh period
+	// applies from there.
+	sb.Macie().RunDue()
+	sb.Macie().SetInventoryRefresh(s.Initial.InventoryRefresh())
 	srv, err := sb.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
 	defer func() { _ = srv.Close() }()
-	r := &runner{s: s, sb: sb, srv: srv, out: &Output{}, teamCalls: map[string]int{}}
+	r := &runner{s: s, sb: sb, srv: srv, out: &Output{scenario: s}, teamCalls: map[string]int{}, clock: clock,
+		nextSweep: Start.Add(s.Config.ReconcileEvery())}
 	r.eng = newEngine(ctx, srv, s, opts.Logs)
+	r.eng.Now = clock.Now
+	r.last = r.fullTally(r.quickTally())
 	for i, st := range s.Steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err

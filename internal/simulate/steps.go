@@ -18,7 +18,7 @@ import (
 
 // step runs one scenario step.
 func (r *runner) step(ctx context.Context, i int, st scenario.Step) {
-	e := Entry{Step: i + 1, Line: st.Line}
+	e := Entry{Step: i + 1, Line: st.Line, At: r.clock.Now()}
 	switch {
 	case st.PutTags != nil, st.DeleteTags != nil, st.CreateBucket != nil, st.DeleteBucket != nil:
 		var err error
@@ -42,8 +42,22 @@ func (r *runner) step(ctx context.Context, i int, st scenario.Step) {
 		r.record(&e, r.eng.Full(ctx))
 	case st.Faults != nil:
 		e.What = r.faults(*st.Faults)
+	case st.PutObjects != nil:
+		e.What, e.Error = r.putObjects(*st.PutObjects)
+	case st.Advance != nil:
+		r.advance(ctx, &e, *st.Advance)
+	}
+	if reachesEngine(st) {
+		r.noteActivity(ctx, &e)
 	}
 	r.out.Timeline = append(r.out.Timeline, e)
+}
+
+// reachesEngine reports whether a step (other than advance, which notes each moment) can make
+// the engine call Macie, and so Macie act: a job's first run starts when the job is created.
+func reachesEngine(st scenario.Step) bool {
+	return st.PutTags != nil || st.DeleteTags != nil || st.CreateBucket != nil || st.DeleteBucket != nil ||
+		st.Deliver != nil || st.Reconcile != nil
 }
 
 // mutate makes a team's bucket change through S3, as the bucket's account.
@@ -142,4 +156,15 @@ func tagString(tags map[string]string) string {
 		parts = append(parts, k+"="+tags[k])
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// putObjects adds the step's objects to the bucket, last modified now. Object uploads are S3
+// data events, which the trail does not forward: no event.
+func (r *runner) putObjects(p scenario.PutObjects) (what, failure string) {
+	g := p.Group()
+	what = fmt.Sprintf("%s puts %s (%s, %d sensitive) in bucket %s", p.Account, plural(int(g.N()), "object"), gb(g.SizeBytes()), g.Sensitive(), p.Bucket)
+	if err := r.sb.PutObjects(p.Account, p.Bucket, objectGroup(g, r.clock.Now())); err != nil {
+		return what, err.Error()
+	}
+	return what, ""
 }

@@ -22,6 +22,9 @@ var symbols = map[plan.Kind]string{
 // WriteText writes the timeline and the final state for a person to read.
 func (o *Output) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
+	if o.scenario != nil {
+		writeStart(ew, o.scenario)
+	}
 	ew.printf("Timeline\n")
 	for _, e := range o.Timeline {
 		writeEntry(ew, e)
@@ -32,17 +35,26 @@ func (o *Output) WriteText(w io.Writer) error {
 
 func writeEntry(w *errWriter, e Entry) {
 	w.printf("%3d. %s\n", e.Step, e.What)
+	writeDetail(w, e, "       ")
+	for _, run := range e.Runs {
+		w.printf("       %s  %s\n", stamp(run.At), run.What)
+		writeDetail(w, run, "         ")
+	}
+}
+
+// writeDetail writes what an entry delivered and did, each line after indent.
+func writeDetail(w *errWriter, e Entry, indent string) {
 	if e.Error != "" {
-		w.printf("       the call failed, nothing changed: %s\n", e.Error)
+		w.printf("%sthe call failed, nothing changed: %s\n", indent, e.Error)
 	}
 	if e.Events > 0 || e.Retries > 0 {
-		w.printf("       %s delivered%s\n", plural(e.Events, "event"), retries(e.Retries))
+		w.printf("%s%s delivered%s\n", indent, plural(e.Events, "event"), retries(e.Retries))
 	}
 	for _, r := range e.Results {
-		w.printf("       %s %s\n", symbols[r.Action.Kind], describe(r))
+		w.printf("%s%s %s\n", indent, symbols[r.Action.Kind], describe(r))
 	}
 	for _, warn := range e.Warnings {
-		w.printf("       ! %s\n", warn.Message)
+		w.printf("%s! %s\n", indent, warn.Message)
 	}
 }
 
@@ -86,6 +98,7 @@ func (o *Output) writeState(w *errWriter) {
 	for _, s := range o.ScanScope {
 		w.printf("  %s  %s  %s\n", s.Account, s.Region, s.Bucket)
 	}
+	o.writeCoverage(w)
 	o.writeProblems(w)
 }
 
@@ -111,8 +124,23 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return num(int64(n)) + " " + word + "s"
 }
+
+// num writes an integer with thousands separators.
+func num(n int64) string {
+	if n < 0 {
+		return "-" + num(-n)
+	}
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// gb writes a size in GB (GiB, as AWS prices data).
+func gb(bytes int64) string { return fmt.Sprintf("%.2f GB", float64(bytes)/(1<<30)) }
 
 // errWriter keeps the first write error.
 type errWriter struct {
