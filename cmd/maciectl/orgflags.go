@@ -35,6 +35,8 @@ type orgFlags struct {
 	Sampling    int32
 	Concurrency int
 	JSON        bool
+	Backfill    string
+	Discovery   string
 }
 
 func (f *orgFlags) register(fs *pflag.FlagSet) {
@@ -50,6 +52,8 @@ func (f *orgFlags) register(fs *pflag.FlagSet) {
 	fs.Int32Var(&f.Sampling, "sampling", config.DefaultSampling, "percentage of objects the classification job analyses")
 	fs.IntVar(&f.Concurrency, "concurrency", 16, "accounts read at once")
 	fs.BoolVar(&f.JSON, "json", false, "print JSON instead of a table")
+	fs.StringVar(&f.Backfill, "backfill", config.DefaultBackfill, "on|off: one-time jobs over what buckets held before they were tagged")
+	fs.StringVar(&f.Discovery, "automated-discovery", config.DefaultDiscovery, "off|inherit: turn automated sensitive data discovery off for the accounts the engine enables, or leave the organization's setting")
 }
 
 // org is what a command needs to work on an organization.
@@ -74,6 +78,9 @@ func (f *orgFlags) load(ctx context.Context) (*org, error) {
 		ProtectedAccounts: f.Protected, ExcludedAccounts: f.Excluded,
 		ReadRole: f.ReadRole, OrgRoleARN: f.OrgRoleARN,
 		SamplingPercentage: f.Sampling, Concurrency: f.Concurrency,
+	}
+	if err := f.coverage(&cfg); err != nil {
+		return nil, withExit(2, err)
 	}
 	if len(cfg.Regions) == 0 && awsCfg.Region != "" {
 		cfg.Regions = []string{awsCfg.Region}

@@ -43,23 +43,52 @@ func (r *Reconciler) coverage(ctx context.Context, regions []string, c *collecto
 	acted := slices.Clone(c.res.Plan.Actions)
 	c.mu.Unlock()
 	for _, region := range regions {
-		var acts []plan.Action
-		var warns []plan.Warning
-		if r.Rules.Backfill && !createsJob(acted, region) {
-			a, w, err := r.backfillActions(ctx, region, members)
-			if err != nil {
-				r.fail(ctx, c, Unit{Region: region}, err)
-			}
-			acts, warns = append(acts, a...), append(warns, w...)
-		}
-		a, err := r.discoveryActions(ctx, region, enabledAccounts(members, acted, region))
-		if err != nil {
-			r.fail(ctx, c, Unit{Region: region}, err)
-		}
-		p := plan.Plan{Actions: append(acts, a...), Warnings: warns}
+		p := r.coveragePlan(ctx, region, members, acted, c)
 		rep := r.apply(ctx, p)
 		c.add(p, rep, failureOf(Unit{Region: region}, rep))
 	}
+}
+
+// PlanCoverage returns the backfill and automated discovery actions a full reconcile would take
+// after the plan p built from snap, reading Macie and changing nothing, with what could not be
+// read.
+func (r *Reconciler) PlanCoverage(ctx context.Context, snap Snapshot, p plan.Plan) (plan.Plan, []Failure) {
+	c := &collector{}
+	if r.Coverage == nil {
+		return plan.Plan{}, nil
+	}
+	var out plan.Plan
+	for _, rs := range snap.Regions {
+		cp := r.coveragePlan(ctx, rs.Region, snap.Members, p.Actions, c)
+		var here []plan.Action
+		for _, a := range p.Actions {
+			if a.Region == rs.Region {
+				here = append(here, a)
+			}
+		}
+		cp.Actions = append(cp.Actions, r.enrolDiscovery(ctx, rs.Region, here)...)
+		out.Actions, out.Warnings = append(out.Actions, cp.Actions...), append(out.Warnings, cp.Warnings...)
+	}
+	return out, c.result().Failures
+}
+
+// coveragePlan is the backfill and automated discovery plan of one Region after the actions
+// acted; what cannot be read is recorded in c.
+func (r *Reconciler) coveragePlan(ctx context.Context, region string, members []plan.Member, acted []plan.Action, c *collector) plan.Plan {
+	var p plan.Plan
+	if r.Rules.Backfill && !createsJob(acted, region) {
+		a, w, err := r.backfillActions(ctx, region, members)
+		if err != nil {
+			r.fail(ctx, c, Unit{Region: region}, err)
+		}
+		p.Actions, p.Warnings = a, w
+	}
+	a, err := r.discoveryActions(ctx, region, enabledAccounts(members, acted, region))
+	if err != nil {
+		r.fail(ctx, c, Unit{Region: region}, err)
+	}
+	p.Actions = append(p.Actions, a...)
+	return p
 }
 
 // createsJob reports whether the actions create the daily job of a Region: its backfill waits
