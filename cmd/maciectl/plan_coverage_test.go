@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/planview"
+	"github.com/macieselfservice/macie-selfservice/internal/status"
 )
 
 func TestPlanShowsTheBackfillAfterTheDailyJobExists(t *testing.T) {
@@ -37,5 +39,37 @@ func TestPlanShowsTheBackfillAfterTheDailyJobExists(t *testing.T) {
 	}
 	if code, _, _ := f.run(t, nil, "plan", "--automated-discovery", "on"); code != 2 {
 		t.Fatalf("--automated-discovery on: exit %d", code)
+	}
+}
+
+func TestStatusShowsEachBucketsBackfill(t *testing.T) {
+	f := newPlanFixture(t)
+	if code, _, stderr := f.run(t, nil, "apply", "--yes"); code != 0 {
+		t.Fatalf("apply: exit %d, %s", code, stderr)
+	}
+	_, out, _ := f.run(t, nil, "status")
+	if !strings.Contains(out, "new-data [macie=true]: scanned by job macie-selfservice-a95f894e94eb; backfill waiting for Macie's inventory") {
+		t.Fatalf("before the inventory shows the new member's bucket:\n%s", out)
+	}
+	f.srv.Sandbox().Macie().RefreshInventory()
+	_, out, _ = f.run(t, nil, "status")
+	if !strings.Contains(out, "new-data [macie=true]: scanned by job macie-selfservice-a95f894e94eb; backfill pending") {
+		t.Fatalf("once the inventory shows it:\n%s", out)
+	}
+	if code, _, stderr := f.run(t, nil, "apply", "--yes"); code != 0 {
+		t.Fatalf("apply: exit %d, %s", code, stderr)
+	}
+	_, js, _ := f.run(t, nil, "status", "--json")
+	rep := decode[status.Report](t, js)
+	var got []string
+	for _, a := range rep.Accounts {
+		for _, b := range a.Buckets {
+			if b.Backfill != nil {
+				got = append(got, b.Name+" "+b.Backfill.State+" "+fmt.Sprint(b.Backfill.JobID != ""))
+			}
+		}
+	}
+	if fmt.Sprint(got) != "[new-data running true mixed-data running true]" && fmt.Sprint(got) != "[new-data done true mixed-data done true]" {
+		t.Fatalf("after the backfill job was created: %v", got)
 	}
 }

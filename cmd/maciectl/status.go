@@ -99,7 +99,9 @@ func statusInput(ctx context.Context, o *org, r *reconcile.Reconciler, snap reco
 		}
 		in.Regions = append(in.Regions, g)
 	}
-	for _, f := range snap.Failures {
+	var failures []reconcile.Failure
+	in.Backfills, failures = r.BackfillStates(ctx, snap)
+	for _, f := range append(snap.Failures, failures...) {
 		if f.Account == "" {
 			in.Regions = append(in.Regions, status.Region{Region: f.Region, Jobs: []plan.Job{}, Error: f.Err.Error()})
 			continue

@@ -110,7 +110,9 @@ const (
 // BucketBackfill is the backfill state of one bucket in scope.
 type BucketBackfill struct {
 	BucketRef
-	State string `json:"state"`
+	// Region is set where states of several Regions are listed together.
+	Region string `json:"region,omitempty"`
+	State  string `json:"state"`
 	// JobID is the backfill job in good standing that names the bucket, if any.
 	JobID string `json:"jobId,omitempty"`
 	// Failures counts the backfill jobs of the bucket that failed or were cancelled.

@@ -162,3 +162,25 @@ func (r *Reconciler) inScope(region string, members []plan.Member, inventoried [
 	}
 	return out
 }
+
+// BackfillStates reads each Region of a snapshot and returns the backfill state of every bucket
+// in scope there, and what could not be read. A Region without an active daily job has none.
+func (r *Reconciler) BackfillStates(ctx context.Context, snap Snapshot) ([]plan.BucketBackfill, []Failure) {
+	c := &collector{}
+	var out []plan.BucketBackfill
+	if r.Coverage == nil {
+		return nil, nil
+	}
+	for _, rs := range snap.Regions {
+		cs, err := r.coverageState(ctx, rs.Region, snap.Members)
+		if err != nil {
+			r.fail(ctx, c, Unit{Region: rs.Region}, err)
+			continue
+		}
+		for _, st := range plan.BackfillStates(cs) {
+			st.Region = rs.Region
+			out = append(out, st)
+		}
+	}
+	return out, c.result().Failures
+}

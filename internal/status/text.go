@@ -91,7 +91,7 @@ func bucketNote(b Bucket) string {
 	if len(b.NearMisses) > 0 {
 		note = fmt.Sprintf("near-miss %s; %s", strings.Join(b.NearMisses, ", "), note)
 	}
-	return note
+	return note + backfillNote(b.Backfill)
 }
 
 // tagList renders tags as k=v, sorted by key.
