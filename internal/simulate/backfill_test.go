@@ -27,6 +27,7 @@ func TestTaggingAnExistingBucketAnalysesEveryObjectWithin48Hours(t *testing.T) {
 	if twice := b.Analyses - b.Analysed; twice*20 > b.Objects {
 		t.Fatalf("%d of %d objects analysed twice, more than 5 %%", twice, b.Objects)
 	}
+	t.Logf("b-later: %d objects, %d analyses", b.Objects, b.Analyses)
 	if a := bucketCoverage(t, out, "a-tagged"); a.Analysed != a.Objects || a.Analyses != a.Analysed {
 		t.Fatalf("the bucket tagged from the start: %+v", a)
 	}
