@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -71,5 +72,29 @@ func TestStatusShowsEachBucketsBackfill(t *testing.T) {
 	}
 	if fmt.Sprint(got) != "[new-data running true mixed-data running true]" && fmt.Sprint(got) != "[new-data done true mixed-data done true]" {
 		t.Fatalf("after the backfill job was created: %v", got)
+	}
+}
+
+func TestCostForecastsTheBackfillsDue(t *testing.T) {
+	f := newPlanFixture(t)
+	if code, _, stderr := f.run(t, nil, "apply", "--yes"); code != 0 {
+		t.Fatalf("apply: exit %d, %s", code, stderr)
+	}
+	f.srv.Sandbox().Macie().RefreshInventory()
+	_, js, _ := f.run(t, nil, "cost", "--json")
+	out := decode[costOutput](t, js)
+	fc := out.Forecast
+	// new-data (2 GB) and mixed-data are due; the fixture sizes only new-data.
+	if fc.Days != 30 || fc.BackfillBuckets != 2 || fc.BackfillGB < 2 || fc.BackfillUSD < 2 ||
+		fc.TotalUSD != math.Round((fc.MonitoringUSD+fc.IncrementalUSD+fc.BackfillUSD)*100)/100 {
+		t.Fatalf("forecast %+v", fc)
+	}
+	_, text, _ := f.run(t, nil, "cost")
+	if !strings.Contains(text, "Forecast, next 30 days (USD): ") || !strings.Contains(text, "backfills ") {
+		t.Fatalf("%s", text)
+	}
+	_, js, _ = f.run(t, nil, "cost", "--json", "--backfill", "off")
+	if fc := decode[costOutput](t, js).Forecast; fc.BackfillBuckets != 0 {
+		t.Fatalf("--backfill off: %+v", fc)
 	}
 }
