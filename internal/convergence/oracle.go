@@ -96,13 +96,14 @@ func diverge(o *org, f finalState, sb *sandbox.Sandbox) []string {
 	return out
 }
 
-// divergeRegion checks one managed Region's job: exactly one active job, scanning exactly the
+// divergeRegion checks one managed Region's job: exactly one active scheduled job, scanning exactly the
 // in-scope buckets of the administrator and of the enabled, not excluded, members.
 func divergeRegion(o *org, f finalState, sb *sandbox.Sandbox, region string) []string {
 	var out []string
 	active := 0
 	for _, j := range sb.Macie().Jobs(adminAccount, region) {
-		if j.JobStatus != macie.JobCancelled && j.JobStatus != macie.JobComplete {
+		// One-time jobs (the backfills) are not the daily job: they name their buckets.
+		if j.JobType == macie.JobTypeScheduled && j.JobStatus != macie.JobCancelled && j.JobStatus != macie.JobComplete {
 			active++
 		}
 	}

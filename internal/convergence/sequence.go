@@ -3,6 +3,7 @@ package convergence
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,9 +153,23 @@ func (r *runner) finish(ctx context.Context) {
 			r.rep.PermanentFailures, r.rep.PermanentErrors))
 	}
 	r.rep.Divergences = append(r.rep.Divergences, diverge(r.org, readFinal(r.sb, r.org), r.sb)...)
-	if again := r.eng.Full(ctx); len(again.Plan.Actions) > 0 || len(again.Failures) > 0 {
+	again := r.eng.Full(ctx)
+	if onlyBackfills(again.Plan.Actions) && createdJobs(full.Plan.Actions) {
+		// A Region's backfill waits for the sweep after the one that created its daily job
+		// (one CreateClassificationJob per Region per sweep): a third sweep must find nothing.
+		again = r.eng.Full(ctx)
+	}
+	if len(again.Plan.Actions) > 0 || len(again.Failures) > 0 {
 		r.rep.Divergences = append(r.rep.Divergences, "a second full reconcile still has work: "+describe(again.Plan.Actions))
 	}
+}
+
+func onlyBackfills(acts []plan.Action) bool {
+	return len(acts) > 0 && !slices.ContainsFunc(acts, func(a plan.Action) bool { return a.Kind != plan.CreateBackfillJob })
+}
+
+func createdJobs(acts []plan.Action) bool {
+	return slices.ContainsFunc(acts, func(a plan.Action) bool { return a.Kind == plan.CreateJob })
 }
 
 // describe lists actions briefly, for a failure message.
