@@ -11,7 +11,8 @@ import (
 // With a tag read lag, GetBucketTagging and tagging:GetResources answer from each bucket's state
 // as it was lag ago: a tag change, a new bucket or a deleted bucket shows in those reads only once
 // the lag has passed (a deleted bucket is still read with its last tags until then). Every other
-// call (ListBuckets, HeadBucket, GetBucketLocation, the writes themselves and Macie's inventory)
+// call (ListBuckets, HeadBucket, GetBucketLocation, the writes themselves, and Macie's inventory
+// refreshes, which have a lag of their own: package macie)
 // sees the current state. The world keeps, for each bucket changed within the lag, the versions
 // that lagged reads may still need; older versions are dropped as soon as a newer one is visible.
 

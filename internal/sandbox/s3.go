@@ -94,8 +94,8 @@ func (s *Sandbox) listBuckets(c *call) *apiError {
 		limit = n
 	}
 	region, prefix := q.Get("bucket-region"), q.Get("prefix")
-	bs := s.world.bucketsWhere(func(b *bucketState) bool {
-		return b.Account == c.who.Account && (region == "" || b.Region == region) && strings.HasPrefix(b.Name, prefix)
+	bs := s.world.accountBuckets(c.who.Account, func(b *bucketState) bool {
+		return (region == "" || b.Region == region) && strings.HasPrefix(b.Name, prefix)
 	})
 	// Without max-buckets AWS returns up to its quota of 10,000 buckets in one page.
 	page, next, err := paginate(bs, func(b bucketState) string { return b.Name },

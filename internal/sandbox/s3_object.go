@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/md5" //nolint:gosec // S3's ETag of a single-part upload is the MD5 of the body
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"regexp"
@@ -40,7 +41,7 @@ func (s *Sandbox) putObject(c *call, bucket string) *apiError {
 	body := io.TeeReader(c.r.Body, sum)
 	head := make([]byte, maxScan)
 	n, err := io.ReadFull(body, head)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return newAPIError("IncompleteBody", http.StatusBadRequest, "reading the request body: %v", err)
 	}
 	head = head[:n]

@@ -7,8 +7,15 @@
 // that account (any secret is accepted; signatures are not verified), and keys issued by
 // sts:AssumeRole act as the assumed role in the role's account. Successful bucket mutations
 // (CreateBucket, DeleteBucket, PutBucketTagging, DeleteBucketTagging) queue the EventBridge events
-// CloudTrail would deliver; TakeEvents drains them. Faults (errors, latency) can be injected per
-// operation, and every call is counted.
+// CloudTrail would deliver; Macie queues its "Macie Finding" events in the same queue, and
+// TakeEvents drains it. Faults (errors, latency) can be injected per operation, and every call is
+// counted.
+//
+// Buckets hold objects in groups (PutObjects; S3 PutObject adds or replaces one), so that a
+// bucket of a million objects costs what one of ten does. Time is Options.Now, which may be a
+// virtual clock (package vclock): Macie's inventory refreshes, job runs and daily cycles happen
+// when Macie().RunDue (or any Macie request) finds them due, never by waiting. Coverage reports
+// what Macie has analysed of each bucket.
 //
 // Simplifications, on purpose: signatures and session tokens are not verified, issued
 // credentials do not expire, IAM policies (trust and permission) are not modelled (any caller may

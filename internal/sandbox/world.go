@@ -19,6 +19,7 @@ type world struct {
 	roles   map[string]map[string]bool // account -> role name
 	buckets map[string]*bucketState    // global bucket namespace: name -> bucket
 	objects map[string]*bucketObjects  // bucket name -> its objects (objects.go)
+	owned   map[string]map[string]bool // account -> names of its buckets
 	inScope func(tags map[string]string) bool
 	issued  map[string]principal // access key id issued by AssumeRole -> principal
 	// lag is how far tag reads lag behind writes; history keeps the versions they may still see.
@@ -51,6 +52,7 @@ func newWorld() *world {
 		roles:   map[string]map[string]bool{},
 		buckets: map[string]*bucketState{},
 		objects: map[string]*bucketObjects{},
+		owned:   map[string]map[string]bool{},
 		issued:  map[string]principal{},
 		history: map[string][]version{},
 	}
@@ -147,6 +149,7 @@ func (w *world) putBucket(b Bucket, now time.Time) error {
 	}
 	b.Tags = maps.Clone(b.Tags)
 	w.buckets[b.Name] = &bucketState{Bucket: b, created: now, everTagged: len(b.Tags) > 0}
+	w.ownLocked(b.Account, b.Name)
 	w.forgetLocked(b.Name)
 	delete(w.objects, b.Name)
 	if b.Objects > 0 || b.SizeBytes > 0 {
@@ -187,6 +190,7 @@ func (w *world) createBucket(b Bucket, now time.Time) (owner string, created boo
 		return old.Account, false
 	}
 	w.buckets[b.Name] = &bucketState{Bucket: b, created: now}
+	w.ownLocked(b.Account, b.Name)
 	delete(w.objects, b.Name)
 	w.recordLocked(b.Name, nil, now)
 	return b.Account, true
@@ -196,6 +200,9 @@ func (w *world) deleteBucket(name string, now time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	before := cloneState(w.buckets[name])
+	if before != nil {
+		delete(w.owned[before.Account], name)
+	}
 	delete(w.buckets, name)
 	delete(w.objects, name)
 	w.recordLocked(name, before, now)
@@ -217,24 +224,30 @@ func (w *world) setTags(name string, tags map[string]string, now time.Time) bool
 	return true
 }
 
-// bucketsWhere returns copies of the buckets that match keep, sorted by name.
-func (w *world) bucketsWhere(keep func(*bucketState) bool) []bucketState {
+// ownLocked records that account owns bucket name. w.mu must be held.
+func (w *world) ownLocked(account, name string) {
+	if w.owned[account] == nil {
+		w.owned[account] = map[string]bool{}
+	}
+	w.owned[account][name] = true
+}
+
+// accountBuckets returns copies of account's buckets that match keep, sorted by name; it costs
+// what the account's buckets cost, not what every bucket does.
+func (w *world) accountBuckets(account string, keep func(*bucketState) bool) []bucketState {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var out []bucketState
-	for _, b := range w.buckets {
-		if keep(b) {
-			c := *b
-			c.Tags = maps.Clone(b.Tags)
-			out = append(out, c)
+	for _, n := range slices.Sorted(maps.Keys(w.owned[account])) {
+		if b := w.buckets[n]; b != nil && keep(b) {
+			out = append(out, *cloneState(b))
 		}
 	}
-	slices.SortFunc(out, func(a, b bucketState) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
 func (w *world) macieBuckets(account, region string) []macie.Bucket {
-	bs := w.bucketsWhere(func(b *bucketState) bool { return b.Account == account && b.Region == region })
+	bs := w.accountBuckets(account, func(b *bucketState) bool { return b.Region == region })
 	out := make([]macie.Bucket, 0, len(bs))
 	for _, b := range bs {
 		out = append(out, macie.Bucket{Name: b.Name, Tags: b.Tags, SizeBytes: b.SizeBytes, ObjectCount: b.Objects})

@@ -2,18 +2,23 @@ package macie
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // awsCLI runs `aws macie2 args...` as account against the harness and decodes its JSON output.
 // It returns the error output when the command fails.
 func (h *harness) awsCLI(t *testing.T, account string, out any, args ...string) (stderr string, ok bool) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx(t), "aws", append([]string{"macie2", "--endpoint-url", h.url, "--output", "json"}, args...)...)
+	// A generous bound: the CLI starts a Python interpreter, slow on a loaded machine.
+	c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(c, "aws", append([]string{"macie2", "--endpoint-url", h.url, "--output", "json"}, args...)...)
 	cmd.Env = []string{
 		"AWS_ACCESS_KEY_ID=" + account, "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=" + region,
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=",

@@ -4,9 +4,11 @@ import (
 	"strings"
 )
 
-// bucketRef is a bucket of the inventory with its owner.
+// bucketRef is a bucket of the inventory with its owner and its automated discovery status
+// (AutomatedDiscoveryMonitoringStatus).
 type bucketRef struct {
-	account string
+	account    string
+	monitoring string
 	Bucket
 }
 
@@ -82,7 +84,7 @@ func (p TagPair) matchesAny(tags map[string]string) bool {
 }
 
 // property returns a bucket property as simple criteria name it. The sandbox's buckets are
-// never public nor shared, and automated discovery is off.
+// never public nor shared.
 func property(b bucketRef, k string) string {
 	switch k {
 	case "ACCOUNT_ID":
@@ -94,7 +96,7 @@ func property(b bucketRef, k string) string {
 	case "S3_BUCKET_SHARED_ACCESS":
 		return "NOT_SHARED"
 	case "AUTOMATED_DISCOVERY_MONITORING_STATUS":
-		return "NOT_MONITORED"
+		return b.monitoring
 	default:
 		return ""
 	}

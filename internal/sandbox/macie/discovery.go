@@ -104,8 +104,11 @@ func (s *Service) discoveryEnabled(account, region string) bool {
 // are metered for the day.
 func (s *Service) discover(k key, t time.Time) {
 	from := origin{admin: s.admins[k.region]}
+	if from.admin != k.account && !s.isMember(k.account, k.region) {
+		from.admin = k.account // a standalone account's findings are its own
+	}
 	for _, b := range s.snapshot[k] {
-		ref := bucketRef{account: k.account, Bucket: b}
+		ref := bucketRef{account: k.account, monitoring: "MONITORED", Bucket: b}
 		for _, g := range s.world.Objects(k.account, b.Name) {
 			if g.LastModified.After(t) {
 				continue

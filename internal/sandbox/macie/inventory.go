@@ -22,8 +22,8 @@ type searchInput struct {
 }
 
 // searchResources is SearchResources (POST /datasources/search-resources): the caller's bucket
-// inventory (its own buckets and, for the administrator, those of its Enabled members) filtered
-// by bucketCriteria (EQ/NE). The real inventory is refreshed about daily; the sandbox's is live.
+// inventory (its own buckets and, for the administrator, those of its Enabled members) as of the
+// latest refresh (schedule.go), filtered by bucketCriteria (EQ/NE).
 func (s *Service) searchResources(c *call) (any, error) {
 	var in searchInput
 	if err := c.decode(&in); err != nil {
@@ -121,30 +121,30 @@ func matchingBucket(b bucketRef, jobs []*Job) map[string]any {
 		"objectCount":                        b.ObjectCount,
 		"sizeInBytes":                        b.SizeBytes,
 		"sizeInBytesCompressed":              0,
-		"automatedDiscoveryMonitoringStatus": "NOT_MONITORED",
+		"automatedDiscoveryMonitoringStatus": b.monitoring,
 		"jobDetails":                         jobDetails(b, jobs),
 	}
 }
 
 // jobDetails is the API's JobDetails of a bucket (API Reference, JobDetails): isDefinedInJob when
-// a job that has run in the past 30 days, or a SCHEDULED job that is not cancelled, names or
-// matches the bucket; isMonitoredByJob when such a job is SCHEDULED and not cancelled or paused
-// by its user; lastJobId and lastJobRunTime from the job that ran most recently and covers the
-// bucket (absent when none has run).
+// a job that is not cancelled names the bucket in its bucketDefinitions, or the bucket matched
+// the bucketCriteria of a job that has run; isMonitoredByJob when a recurring job that is not
+// cancelled names or matches it; lastJobId and lastJobRunTime from the job that ran most recently
+// and covers the bucket (absent when none has run).
 func jobDetails(b bucketRef, jobs []*Job) map[string]any {
 	defined, monitored, last := "FALSE", "FALSE", (*Job)(nil)
 	for _, j := range jobs {
 		if len(j.covers([]bucketRef{b})) == 0 {
 			continue
 		}
-		scheduled := j.JobType == JobTypeScheduled && j.JobStatus != JobCancelled
-		if scheduled || !j.LastRunTime.IsZero() {
+		explicit := j.S3JobDefinition != nil && len(j.S3JobDefinition.BucketDefinitions) > 0
+		if explicit && j.JobStatus != JobCancelled || !explicit && j.Runs > 0 {
 			defined = "TRUE"
 		}
-		if scheduled && j.JobStatus != JobUserPaused {
+		if j.JobType == JobTypeScheduled && j.JobStatus != JobCancelled {
 			monitored = "TRUE"
 		}
-		if !j.LastRunTime.IsZero() && (last == nil || j.LastRunTime.After(last.LastRunTime)) {
+		if j.Runs > 0 && (last == nil || j.LastRunTime.After(last.LastRunTime)) {
 			last = j
 		}
 	}

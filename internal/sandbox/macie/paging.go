@@ -87,3 +87,12 @@ func optional(s string) any {
 	}
 	return s
 }
+
+// limit is the page size of an operation whose API maximum is awsMax: that, unless the sandbox
+// was given a smaller page size.
+func (s *Service) limit(awsMax int) int {
+	if s.pageSize < maxPage {
+		return s.pageSize
+	}
+	return awsMax
+}

@@ -102,6 +102,3 @@ func mulDivRem(a, b, c int64) (q, r int64) {
 	}
 	return int64(uq), int64(ur)
 }
-
-// ceilDiv returns ceil(a/b) for non-negative a and positive b.
-func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }

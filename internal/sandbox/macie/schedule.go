@@ -15,15 +15,18 @@ const (
 )
 
 // SetInventoryRefresh sets how often the bucket inventory is refreshed (a positive d; other
-// values restore the default of 24 hours). The next refresh is due d after the latest one.
+// values restore the default of 24 hours). The next refresh is due d after the latest scheduled
+// one; before any, the first stays due when the Service started.
 func (s *Service) SetInventoryRefresh(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d <= 0 {
 		d = defaultRefresh
 	}
-	s.nextRefresh = s.nextRefresh.Add(d - s.refresh)
 	s.refresh = d
+	if !s.lastRefresh.IsZero() {
+		s.nextRefresh = s.lastRefresh.Add(d)
+	}
 }
 
 // NextDue returns the next moment something is scheduled: an inventory refresh, a job run or
@@ -91,7 +94,7 @@ func (s *Service) nextJobLocked() (*Job, key) {
 func (s *Service) RefreshInventory() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.takeSnapshot()
+	s.takeSnapshot(s.now())
 }
 
 // RefreshAccount refreshes the inventory of one account in one Region now, if Macie is enabled
@@ -107,7 +110,7 @@ func (s *Service) RefreshAccount(account, region string) {
 func (s *Service) refreshAccountLocked(account, region string) {
 	k := key{account, region}
 	if ss := s.sessions[k]; ss != nil && ss.status == StatusEnabled {
-		s.snapshot[k] = s.world.Buckets(account, region)
+		s.snapshot[k], s.snapshotAt[k] = s.world.Buckets(account, region), s.now()
 	}
 }
 
@@ -118,15 +121,16 @@ func (s *Service) refreshAccountLocked(account, region string) {
 // Macie User Guide, "Scope options for sensitive data discovery jobs": bucket criteria are
 // evaluated against the inventory). A paused account keeps its older snapshot.
 func (s *Service) refreshInventory(t time.Time) {
-	s.takeSnapshot()
-	s.nextRefresh = t.Add(s.refresh)
+	s.takeSnapshot(t)
+	s.lastRefresh, s.nextRefresh = t, t.Add(s.refresh)
 }
 
-// takeSnapshot copies the buckets of every account where Macie is enabled into the inventory.
-func (s *Service) takeSnapshot() {
+// takeSnapshot copies the buckets of every account where Macie is enabled into the inventory,
+// as of t.
+func (s *Service) takeSnapshot(t time.Time) {
 	for _, k := range s.sessionKeys() {
 		if s.sessions[k].status == StatusEnabled {
-			s.snapshot[k] = s.world.Buckets(k.account, k.region)
+			s.snapshot[k], s.snapshotAt[k] = s.world.Buckets(k.account, k.region), t
 		}
 	}
 }

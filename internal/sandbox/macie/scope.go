@@ -26,8 +26,9 @@ func (s *Service) liveInventory(account, region string) []bucketRef {
 func (s *Service) bucketsOf(account, region string, list func(string) []Bucket) []bucketRef {
 	var out []bucketRef
 	for _, a := range s.visibleAccounts(account, region) {
+		monitoring := s.monitoringStatus(a, region)
 		for _, b := range list(a) {
-			out = append(out, bucketRef{account: a, Bucket: b})
+			out = append(out, bucketRef{account: a, monitoring: monitoring, Bucket: b})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

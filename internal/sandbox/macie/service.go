@@ -41,9 +41,11 @@ type Service struct {
 	// What happens over time (schedule.go): the inventory snapshot and its refresh, the daily
 	// cycle of metering and automated discovery, and what they recorded.
 	refresh     time.Duration
+	lastRefresh time.Time
 	nextRefresh time.Time
 	nextDaily   time.Time
 	snapshot    map[key][]Bucket // (account, Region) -> its buckets at the latest refresh
+	snapshotAt  map[key]time.Time
 	discovery   map[string]*discoveryConfig
 	asddStatus  map[key]string // (account, Region) -> ENABLED or DISABLED for automated discovery
 	findings    findingStore
@@ -77,6 +79,7 @@ func New(w World, pageSize int) *Service {
 		nextRefresh: start,
 		nextDaily:   start.Add(day),
 		snapshot:    map[key][]Bucket{},
+		snapshotAt:  map[key]time.Time{},
 		discovery:   map[string]*discoveryConfig{},
 		asddStatus:  map[key]string{},
 		findings:    newFindingStore(),
