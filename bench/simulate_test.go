@@ -24,7 +24,7 @@ func TestSimulatedMonthCountsEveryObject(t *testing.T) {
 	if r.Analysed == 0 || r.Analyses < r.Analysed || r.Analysed > r.Objects || r.USD <= 0 {
 		t.Fatalf("coverage %+v", r)
 	}
-	if r.Wall <= 0 || r.PeakHeapBytes == 0 {
+	if r.Wall <= 0 || r.CPU <= 0 || r.PeakHeapBytes == 0 {
 		t.Fatalf("measures %+v", r)
 	}
 }

@@ -139,13 +139,11 @@ func demoRun(ctx context.Context, opts *demoOptions) error {
 		_, err := opts.IO.Out.Write(scenario.DemoYAML())
 		return err
 	}
-	if !opts.JSON {
-		if _, err := fmt.Fprint(opts.IO.Out, demoIntro); err != nil {
-			return err
-		}
-	}
 	if opts.JSON {
 		return runScenario(ctx, &opts.simulateOptions, scenario.Demo())
+	}
+	if _, err := fmt.Fprint(opts.IO.Out, demoIntro); err != nil {
+		return err
 	}
 	out, err := simulateScenario(ctx, &opts.simulateOptions, scenario.Demo())
 	if err != nil {

@@ -40,9 +40,7 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if err := decode(data, &s); err != nil {
 		return nil, fmt.Errorf("%s:%s", name, oneLine(err))
 	}
-	for i := range s.Steps {
-		s.Steps[i].Line = lineOf(file, fmt.Sprintf("$.steps[%d]", i))
-	}
+	setStepLines(file, s.Steps)
 	if err := validate(&s); err != nil {
 		var pe *pathError
 		if errors.As(err, &pe) {
@@ -89,6 +87,19 @@ func lineOf(f *ast.File, path string) int {
 		}
 	}
 	return 1
+}
+
+// setStepLines sets where each step starts, reading the steps' sequence once (a path query
+// per step would cost time quadratic in the number of steps).
+func setStepLines(f *ast.File, steps []Step) {
+	seq, ok := nodeAt(f, "$.steps").(*ast.SequenceNode)
+	for i := range steps {
+		if ok && i < len(seq.Values) && seq.Values[i] != nil && seq.Values[i].GetToken() != nil {
+			steps[i].Line = seq.Values[i].GetToken().Position.Line
+		} else {
+			steps[i].Line = lineOf(f, fmt.Sprintf("$.steps[%d]", i))
+		}
+	}
 }
 
 // nodeAt returns the node at path, nil when there is none.

@@ -14,7 +14,8 @@ type tally struct {
 	gb, days, discoveryGB, objectDays float64
 	// runs counts each job's runs, by Region and job name.
 	runs map[string]int
-	// analyses and findings are summed over every bucket; usd is the bill so far.
+	// analyses and findings (the findings' counts: a finding found again counts once more) are
+	// summed over every bucket; usd is the bill so far.
 	analyses, findings int64
 	usd                float64
 }
@@ -68,9 +69,9 @@ func activity(before, after tally) string {
 	if len(ran) == 0 && analyses == 0 {
 		return ""
 	}
-	return fmt.Sprintf("Macie: %s; %s analysed (%.2f GB by jobs, %.2f GB by automated discovery), %s; %.2f USD billed so far",
+	return fmt.Sprintf("Macie: %s; %s analysed (%.2f GB by jobs, %.2f GB by automated discovery), findings count +%d; %.2f USD billed so far",
 		orNone(ran, "nothing ran"), plural(int(analyses), "object"), after.gb-before.gb, after.discoveryGB-before.discoveryGB,
-		plural(int(after.findings-before.findings), "new finding"), after.usd)
+		after.findings-before.findings, after.usd)
 }
 
 // noteActivity adds what Macie did since the last note to e's runs, and delivers the events
@@ -84,6 +85,9 @@ func (r *runner) noteActivity(ctx context.Context, e *Entry) {
 		return
 	}
 	now = r.fullTally(now)
+	if !maps.Equal(r.last.runs, now.runs) {
+		r.jobRanAt = r.clock.Now()
+	}
 	what := activity(r.last, now)
 	r.last = now
 	if what == "" {

@@ -11,8 +11,8 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
 
-// Start is the virtual time at which every simulation begins.
-var Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// start is the virtual time at which every simulation begins.
+var start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // advance lets virtual time pass until the step's end, moving the clock from one due moment to
 // the next: what Macie has scheduled (inventory refreshes, job runs, automated discovery
@@ -93,9 +93,9 @@ func span(d time.Duration) string {
 	return s
 }
 
-// stamp writes a virtual time relative to Start: day and time of day.
+// stamp writes a virtual time relative to start: day and time of day.
 func stamp(t time.Time) string {
-	d := t.Sub(Start)
+	d := t.Sub(start)
 	days := int(d / (24 * time.Hour))
 	return fmt.Sprintf("day %d %s", days, t.Format("15:04"))
 }

@@ -216,7 +216,7 @@ func TestTheExampleMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := out.Timeline[len(out.Timeline)-1].At; !got.Equal(Start.Add(265 * time.Hour)) {
+	if got := out.Timeline[len(out.Timeline)-1].At; !got.Equal(start.Add(265 * time.Hour)) {
 		t.Fatalf("the last step starts at %v", got)
 	}
 	// The bucket tagged on the third day: its existing objects are analysed by a backfill job,
@@ -233,5 +233,50 @@ func TestTheExampleMonth(t *testing.T) {
 	}
 	if i := bucketCoverage(t, out, "payments-invoices"); i.Analysed != i.Objects || len(out.Failed) != 0 {
 		t.Fatalf("payments-invoices %+v, failed %v", i, out.Failed)
+	}
+}
+
+func TestFindingEventsAreDeliveredOrHeldLikeOthers(t *testing.T) {
+	out := run(t, "held-findings.yaml", one+
+		"  - hold: true\n"+
+		"  - advance: {hours: 1}\n"+
+		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01, sensitiveObjects: 3}\n"+
+		"  - advance: {hours: 24}\n"+
+		"  - deliver: {}\n")
+	// The first run, at the reconcile step, finds the 2 initial sensitive objects: delivered then.
+	if first := out.Timeline[0]; len(first.Runs) != 1 || first.Runs[0].Events != 2 {
+		t.Fatalf("the first run's events: %+v", first.Runs)
+	}
+	advance, deliver := out.Timeline[4], out.Timeline[5]
+	for _, r := range advance.Runs {
+		if r.Events != 0 {
+			t.Fatalf("held events were delivered during the advance: %+v", r)
+		}
+	}
+	// The run at 24 h finds the 3 new sensitive objects; their events wait for the deliver step,
+	// which hands them to the engine, which ignores them.
+	if deliver.Events != 3 || deliver.Retries != 0 || len(deliver.Results) != 0 || len(out.Failed) != 0 {
+		t.Fatalf("deliver %+v, failed %v", deliver, out.Failed)
+	}
+	if out.Findings[0].Count != 5 {
+		t.Fatalf("findings %+v", out.Findings)
+	}
+}
+
+func TestObjectsPutAsARunStartsAreFlagged(t *testing.T) {
+	out := run(t, "boundary.yaml", one+
+		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01}\n"+
+		"  - advance: {hours: 48}\n")
+	put := out.Timeline[1]
+	if len(put.Warnings) != 1 || !strings.Contains(put.Warnings[0].Message, "never analyses them") {
+		t.Fatalf("put %+v", put)
+	}
+	if a := bucketCoverage(t, out, "a-tagged"); a.Objects != 1010 || a.Analysed != 1000 {
+		t.Fatalf("a-tagged %+v", a)
+	}
+	later := run(t, "later.yaml", one+"  - advance: {minutes: 1}\n"+
+		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01}\n")
+	if w := later.Timeline[2].Warnings; len(w) != 0 {
+		t.Fatalf("a minute later: %+v", w)
 	}
 }

@@ -58,15 +58,17 @@ type runner struct {
 	clock     *vclock.Clock
 	// nextSweep is when the scheduled full reconcile runs next.
 	nextSweep time.Time
-	// last is what Macie had recorded at the latest note of its activity.
-	last tally
+	// last is what Macie had recorded at the latest note of its activity; jobRanAt is the latest
+	// moment a job run was noted.
+	last     tally
+	jobRanAt time.Time
 }
 
 // Run runs the scenario and returns the final state.
 func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, error) {
-	clock := vclock.New(Start)
+	clock := vclock.New(start)
 	sb := sandbox.New(sandbox.Options{PageSize: opts.PageSize, Seed: 1, Now: clock.Now})
-	if err := setup(sb, s, Start); err != nil {
+	if err := setup(sb, s, start); err != nil {
 		return nil, err
 	}
 	// Macie's inventory holds the initial buckets when the scenario starts; the refresh period
@@ -79,7 +81,7 @@ func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, erro
 	}
 	defer func() { _ = srv.Close() }()
 	r := &runner{s: s, sb: sb, srv: srv, out: &Output{scenario: s}, teamCalls: map[string]int{}, clock: clock,
-		nextSweep: Start.Add(s.Config.ReconcileEvery())}
+		nextSweep: start.Add(s.Config.ReconcileEvery())}
 	r.eng = newEngine(ctx, srv, s, opts.Logs)
 	r.eng.Now = clock.Now
 	r.last = r.fullTally(r.quickTally())

@@ -11,7 +11,7 @@ import (
 // writeStart writes the state the scenario starts from.
 func writeStart(w *errWriter, s *scenario.Scenario) {
 	in := s.Initial
-	w.printf("Starting state (%s, set up directly: no events)\n", stamp(Start))
+	w.printf("Starting state (%s, set up directly: no events)\n", stamp(start))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  ACCOUNT\tREGION\tBUCKET\tTAGS\tOBJECTS\tSIZE\tSENSITIVE\tLAST MODIFIED")
 	for _, b := range in.Buckets {
