@@ -237,7 +237,7 @@ func TestTheExampleMonth(t *testing.T) {
 }
 
 func TestFindingEventsAreDeliveredOrHeldLikeOthers(t *testing.T) {
-	out := run(t, "held-findings.yaml", one+
+	out := run(t, "held-findings.yaml", raw(one)+
 		"  - hold: true\n"+
 		"  - advance: {hours: 1}\n"+
 		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01, sensitiveObjects: 3}\n"+
@@ -264,7 +264,7 @@ func TestFindingEventsAreDeliveredOrHeldLikeOthers(t *testing.T) {
 }
 
 func TestObjectsPutAsARunStartsAreFlagged(t *testing.T) {
-	out := run(t, "boundary.yaml", one+
+	out := run(t, "boundary.yaml", raw(one)+
 		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01}\n"+
 		"  - advance: {hours: 48}\n")
 	put := out.Timeline[1]
@@ -274,7 +274,7 @@ func TestObjectsPutAsARunStartsAreFlagged(t *testing.T) {
 	if a := bucketCoverage(t, out, "a-tagged"); a.Objects != 1010 || a.Analysed != 1000 {
 		t.Fatalf("a-tagged %+v", a)
 	}
-	later := run(t, "later.yaml", one+"  - advance: {minutes: 1}\n"+
+	later := run(t, "later.yaml", raw(one)+"  - advance: {minutes: 1}\n"+
 		"  - putObjects: {account: \"333333333333\", bucket: a-tagged, objects: 10, sizeGB: 0.01}\n")
 	if w := later.Timeline[2].Warnings; len(w) != 0 {
 		t.Fatalf("a minute later: %+v", w)
