@@ -6,7 +6,10 @@
 //   - cloudformation/central.yaml, in the delegated Macie administrator account: the
 //     organization's event bus, the queue, the function, its schedule and its role;
 //   - cloudformation/workload.yaml, a service-managed StackSet for every workload account and
-//     managed Region: forwards the S3 events and creates the read-only role.
+//     managed Region: forwards the S3 events and creates the read-only role;
+//   - cloudformation/guardrails.yaml, optional, in the management account: a service control
+//     policy that keeps the workload accounts from changing what the self-service depends on or
+//     leaving Macie coverage.
 //
 // The templates use the long form of intrinsic functions (Fn::Sub, Ref, Fn::GetAtt as maps), so
 // that any YAML parser reads them. The package's tests parse them into typed CloudFormation
@@ -21,12 +24,15 @@ const (
 	Management = "cloudformation/management.yaml"
 	Central    = "cloudformation/central.yaml"
 	Workload   = "cloudformation/workload.yaml"
+	// Guardrails is optional: a service control policy for the workload OUs.
+	Guardrails = "cloudformation/guardrails.yaml"
 )
 
-// Templates holds the three templates.
+// Templates holds the templates.
 //
 //go:embed cloudformation/*.yaml
 var Templates embed.FS
 
-// Names lists the templates in deployment order.
+// Names lists the templates every deployment needs, in deployment order (Guardrails, optional,
+// is not one of them).
 var Names = []string{Management, Central, Workload}

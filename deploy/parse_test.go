@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,12 +23,13 @@ func parse(data []byte) (*cloudformation.Template, error) {
 func TestTemplatesParseIntoTypedResources(t *testing.T) {
 	want := map[string][]string{
 		Management: {"AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Logs::LogGroup", "Custom::MacieDelegatedAdmin"},
-		Central: {"AWS::CloudWatch::Alarm", "AWS::Events::EventBus", "AWS::Events::EventBusPolicy", "AWS::Events::Rule",
+		Central: {"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::Events::EventBus", "AWS::Events::EventBusPolicy", "AWS::Events::Rule",
 			"AWS::IAM::Role", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function", "AWS::Lambda::Permission",
 			"AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "Custom::MacieAdminSetup"},
-		Workload: {"AWS::Events::Rule", "AWS::IAM::Role"},
+		Workload:   {"AWS::Events::Rule", "AWS::IAM::Role"},
+		Guardrails: {"AWS::Organizations::Policy"},
 	}
-	for _, name := range Names {
+	for _, name := range append(slices.Clone(Names), Guardrails) {
 		data, err := Templates.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

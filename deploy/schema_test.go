@@ -128,7 +128,7 @@ func (s cfnSchema) checkTemplate(tpl object, name string) []string {
 
 func TestTemplatesMatchTheCloudFormationSchema(t *testing.T) {
 	s := loadSchema(t)
-	for _, name := range Names {
+	for _, name := range append(slices.Clone(Names), Guardrails) {
 		for _, e := range s.checkTemplate(raw(t, name), name) {
 			t.Error(e)
 		}

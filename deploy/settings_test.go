@@ -16,6 +16,7 @@ var sample = map[string]string{
 	"AWS::AccountId": "222222222222", "AWS::Partition": "aws", "AWS::Region": "eu-west-1",
 	"OrganizationId": "o-abcdefghij", "ManagementAccountId": "111111111111", "AdminAccountId": "222222222222",
 	"ManagedRegions": "eu-west-1,us-east-1", "CodeBucket": "artifacts", "CodeKey": "lambda.zip",
+	"AdminRegion": "eu-west-1", "HomeRegion": "eu-west-1",
 }
 
 var placeholder = regexp.MustCompile(`\$\{([^}]+)\}`)
