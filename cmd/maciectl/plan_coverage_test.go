@@ -54,7 +54,7 @@ func TestStatusShowsEachBucketsBackfill(t *testing.T) {
 	}
 	f.srv.Sandbox().Macie().RefreshInventory()
 	_, out, _ = f.run(t, nil, "status")
-	if !strings.Contains(out, "new-data [macie=true]: scanned by job macie-selfservice-a95f894e94eb; backfill pending") {
+	if !strings.Contains(out, "new-data [macie=true]: scanned by job macie-selfservice-a95f894e94eb; backfill pending: the next scheduled reconcile creates its job; isMonitoredByJob yes") {
 		t.Fatalf("once the inventory shows it:\n%s", out)
 	}
 	if code, _, stderr := f.run(t, nil, "apply", "--yes"); code != 0 {

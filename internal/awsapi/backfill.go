@@ -140,9 +140,10 @@ func (m *Macie) DailyRun(ctx context.Context, region, jobID string) (plan.DailyR
 }
 
 // Inventoried lists the buckets Macie's inventory of a Region shows with the policy's tag
-// (SearchResources with a tag criterion, one call per 50 such buckets): the buckets the daily
-// job's criteria match at its next run. Macie refreshes the inventory about daily.
-func (m *Macie) Inventoried(ctx context.Context, region string, p tagpolicy.Policy) ([]plan.BucketRef, error) {
+// (SearchResources with a tag criterion, one call per 50 such buckets), with their jobDetails:
+// the buckets the daily job's criteria match at its next run. Macie refreshes the inventory
+// about daily.
+func (m *Macie) Inventoried(ctx context.Context, region string, p tagpolicy.Policy) ([]plan.InventoryBucket, error) {
 	in := &macie2.SearchResourcesInput{MaxResults: aws.Int32(searchPageSize), BucketCriteria: &types.SearchResourcesBucketCriteria{
 		Includes: &types.SearchResourcesCriteriaBlock{And: []types.SearchResourcesCriteria{{
 			TagCriterion: &types.SearchResourcesTagCriterion{Comparator: types.SearchResourcesComparatorEq,
@@ -150,7 +151,7 @@ func (m *Macie) Inventoried(ctx context.Context, region string, p tagpolicy.Poli
 		}}},
 	}}
 	pages := macie2.NewSearchResourcesPaginator(m.clients.Macie(region), in)
-	var out []plan.BucketRef
+	var out []plan.InventoryBucket
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
@@ -158,9 +159,18 @@ func (m *Macie) Inventoried(ctx context.Context, region string, p tagpolicy.Poli
 		}
 		for _, r := range page.MatchingResources {
 			if b := r.MatchingBucket; b != nil {
-				out = append(out, plan.BucketRef{Account: aws.ToString(b.AccountId), Name: aws.ToString(b.BucketName)})
+				out = append(out, inventoryBucket(b))
 			}
 		}
 	}
 	return out, nil
+}
+
+func inventoryBucket(b *types.MatchingBucket) plan.InventoryBucket {
+	ib := plan.InventoryBucket{BucketRef: plan.BucketRef{Account: aws.ToString(b.AccountId), Name: aws.ToString(b.BucketName)}}
+	if d := b.JobDetails; d != nil {
+		ib.MonitoredByJob = d.IsMonitoredByJob == types.IsMonitoredByJobTrue
+		ib.LastJobID, ib.LastJobRunTime = aws.ToString(d.LastJobId), aws.ToTime(d.LastJobRunTime)
+	}
+	return ib
 }

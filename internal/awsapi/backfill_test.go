@@ -25,12 +25,12 @@ func TestBackfillJobsRoundTripThroughTheSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []plan.BucketRef{{Account: sandbox.ExampleWorkloadA, Name: "team-a-customer-exports"}}
-	if !reflect.DeepEqual(inv, want) {
-		t.Fatalf("inventoried %v, want %v", inv, want)
+	if len(inv) != 1 || inv[0].BucketRef != want[0] || inv[0].MonitoredByJob || inv[0].LastJobID != "" {
+		t.Fatalf("inventoried %+v, want %v, no job yet", inv, want)
 	}
 
 	cutoff := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	spec := plan.NewBackfillSpec(inv, cutoff, 100, cutoff)
+	spec := plan.NewBackfillSpec(want, cutoff, 100, cutoff)
 	if err := m.CreateBackfillJob(ctx, "eu-west-1", spec); err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +50,10 @@ func TestBackfillJobsRoundTripThroughTheSandbox(t *testing.T) {
 	d, err := m.DailyRun(ctx, "eu-west-1", jobs[0].ID)
 	if err != nil || d.CreatedAt.IsZero() {
 		t.Fatalf("daily run %+v, %v", d, err)
+	}
+	inv, err = m.Inventoried(ctx, "eu-west-1", tagpolicy.Policy{Key: "macie", Value: "true"})
+	if err != nil || len(inv) != 1 || !inv[0].MonitoredByJob {
+		t.Fatalf("after the daily job, the inventory says it monitors the bucket: %+v, %v", inv, err)
 	}
 }
 

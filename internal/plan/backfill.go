@@ -93,9 +93,20 @@ type CoverageState struct {
 	Backfills []BackfillJob
 	// Inventoried are the buckets Macie's inventory shows with the scoping tag: the daily job
 	// matches them at its next run.
-	Inventoried []BucketRef
+	Inventoried []InventoryBucket
 	// InScope are the buckets in scope by fresh reads, of the accounts Macie is enabled for.
 	InScope []BucketRef
+}
+
+// InventoryBucket is a bucket as Macie's inventory shows it, with its jobDetails.
+type InventoryBucket struct {
+	BucketRef
+	// MonitoredByJob: a scheduled job that is not cancelled is set to analyse the bucket.
+	MonitoredByJob bool `json:"isMonitoredByJob"`
+	// LastJobID and LastJobRunTime name the job that analysed the bucket most recently and when
+	// its run started (zero when none).
+	LastJobID      string    `json:"lastJobId,omitempty"`
+	LastJobRunTime time.Time `json:"lastJobRunTime,omitzero"`
 }
 
 // Backfill states of a bucket.
@@ -117,17 +128,24 @@ type BucketBackfill struct {
 	JobID string `json:"jobId,omitempty"`
 	// Failures counts the backfill jobs of the bucket that failed or were cancelled.
 	Failures int `json:"failures,omitempty"`
+	// Inventory is what Macie's inventory shows of the bucket; nil when it does not show it tagged.
+	Inventory *InventoryBucket `json:"inventory,omitempty"`
 }
 
 // BackfillStates applies the backfill rules to every bucket in scope, sorted.
 func BackfillStates(cs CoverageState) []BucketBackfill {
-	inventoried := map[BucketRef]bool{}
+	inventoried := map[BucketRef]InventoryBucket{}
 	for _, b := range cs.Inventoried {
-		inventoried[b] = true
+		inventoried[b.BucketRef] = b
 	}
 	out := make([]BucketBackfill, 0, len(cs.InScope))
 	for _, b := range cs.InScope {
-		out = append(out, bucketState(b, inventoried[b], cs.Backfills))
+		inv, ok := inventoried[b]
+		st := bucketState(b, ok, cs.Backfills)
+		if ok {
+			st.Inventory = &inv
+		}
+		out = append(out, st)
 	}
 	slices.SortFunc(out, func(a, b BucketBackfill) int { return a.compare(b.BucketRef) })
 	return slices.CompactFunc(out, func(a, b BucketBackfill) bool { return a.BucketRef == b.BucketRef })

@@ -7,6 +7,15 @@ import (
 	"time"
 )
 
+// inv is the inventory's view of buckets, without job details.
+func inv(bs ...BucketRef) []InventoryBucket {
+	out := make([]InventoryBucket, 0, len(bs))
+	for _, b := range bs {
+		out = append(out, InventoryBucket{BucketRef: b})
+	}
+	return out
+}
+
 var (
 	t0      = time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
 	a1, a2  = BucketRef{"333333333333", "a-pii"}, BucketRef{"333333333333", "a-raw"}
@@ -19,7 +28,7 @@ func TestBackfillStates(t *testing.T) {
 	gave := BucketRef{"333333333333", "gave-up"}
 	cs := CoverageState{
 		Region:      "eu-west-1",
-		Inventoried: []BucketRef{a1, b1, done, gave},
+		Inventoried: inv(a1, b1, done, gave),
 		InScope:     []BucketRef{a1, a2, b1, done, gave},
 		Backfills: []BackfillJob{
 			{ID: "j1", Status: JobRunning, Buckets: []BucketRef{b1}},
@@ -47,7 +56,7 @@ func TestBackfillStates(t *testing.T) {
 
 func TestBackfillActionsOneJobPerRegion(t *testing.T) {
 	cs := CoverageState{Region: "eu-west-1", Daily: &DailyRun{ID: "d", CreatedAt: t0.Add(-48 * time.Hour), LastRunTime: t0.Add(-2 * time.Hour)},
-		Inventoried: []BucketRef{a1, a2, b1}, InScope: []BucketRef{b1, a2, a1}}
+		Inventoried: inv(a1, a2, b1), InScope: []BucketRef{b1, a2, a1}}
 	acts, warns := BackfillActions(onRules, cs, t0)
 	if len(acts) != 1 || len(warns) != 0 {
 		t.Fatalf("actions %v, warnings %v", acts, warns)
@@ -81,11 +90,11 @@ func TestBackfillActionsNothingToDo(t *testing.T) {
 		r  Rules
 		cs CoverageState
 	}{
-		"backfill off":              {Rules{}, CoverageState{Daily: daily, Inventoried: []BucketRef{a1}, InScope: []BucketRef{a1}}},
-		"no daily job":              {onRules, CoverageState{Inventoried: []BucketRef{a1}, InScope: []BucketRef{a1}}},
+		"backfill off":              {Rules{}, CoverageState{Daily: daily, Inventoried: inv(a1), InScope: []BucketRef{a1}}},
+		"no daily job":              {onRules, CoverageState{Inventoried: inv(a1), InScope: []BucketRef{a1}}},
 		"not inventoried":           {onRules, CoverageState{Daily: daily, InScope: []BucketRef{a1}}},
-		"inventoried, not in scope": {onRules, CoverageState{Daily: daily, Inventoried: []BucketRef{a1}}},
-		"paused backfill counts":    {onRules, CoverageState{Daily: daily, Inventoried: []BucketRef{a1}, InScope: []BucketRef{a1}, Backfills: []BackfillJob{{ID: "j", Status: JobUserPaused, Buckets: []BucketRef{a1}}}}},
+		"inventoried, not in scope": {onRules, CoverageState{Daily: daily, Inventoried: inv(a1)}},
+		"paused backfill counts":    {onRules, CoverageState{Daily: daily, Inventoried: inv(a1), InScope: []BucketRef{a1}, Backfills: []BackfillJob{{ID: "j", Status: JobUserPaused, Buckets: []BucketRef{a1}}}}},
 	}
 	for name, tc := range cases {
 		if acts, _ := BackfillActions(tc.r, tc.cs, t0); len(acts) != 0 {
@@ -98,7 +107,7 @@ func TestBackfillActionsBatchesAtMost1000(t *testing.T) {
 	cs := CoverageState{Region: "us-east-1", Daily: &DailyRun{ID: "d", CreatedAt: t0}}
 	for i := range 2500 {
 		b := BucketRef{fmt.Sprintf("%012d", 100000000000+i%100), fmt.Sprintf("bucket-%04d", i)}
-		cs.Inventoried = append(cs.Inventoried, b)
+		cs.Inventoried = append(cs.Inventoried, InventoryBucket{BucketRef: b})
 		cs.InScope = append(cs.InScope, b)
 	}
 	acts, _ := BackfillActions(onRules, cs, t0)
@@ -118,7 +127,7 @@ func TestBackfillGivenUpWarns(t *testing.T) {
 	for i := range MaxBackfillAttempts {
 		jobs = append(jobs, BackfillJob{ID: fmt.Sprint(i), Status: JobCancelled, Buckets: []BucketRef{a1}})
 	}
-	cs := CoverageState{Region: "eu-west-1", Daily: &DailyRun{CreatedAt: t0}, Inventoried: []BucketRef{a1}, InScope: []BucketRef{a1}, Backfills: jobs}
+	cs := CoverageState{Region: "eu-west-1", Daily: &DailyRun{CreatedAt: t0}, Inventoried: inv(a1), InScope: []BucketRef{a1}, Backfills: jobs}
 	acts, warns := BackfillActions(onRules, cs, t0)
 	if len(acts) != 0 || len(warns) != 1 || warns[0].Bucket != "a-pii" {
 		t.Fatalf("actions %v, warnings %v", acts, warns)

@@ -18,7 +18,7 @@ type CoverageReader interface {
 	// DailyRun reads the creation and last run of a classification job.
 	DailyRun(ctx context.Context, region, jobID string) (plan.DailyRun, error)
 	// Inventoried lists the buckets Macie's inventory shows with the policy's tag.
-	Inventoried(ctx context.Context, region string, p tagpolicy.Policy) ([]plan.BucketRef, error)
+	Inventoried(ctx context.Context, region string, p tagpolicy.Policy) ([]plan.InventoryBucket, error)
 	// DiscoveryConfig reads the organization's automated discovery configuration of a Region.
 	DiscoveryConfig(ctx context.Context, region string) (plan.DiscoveryState, error)
 	// DiscoveryAccounts reads every account's automated discovery status in a Region.
@@ -143,7 +143,7 @@ func (r *Reconciler) coverageState(ctx context.Context, region string, members [
 
 // inScope lists the buckets in scope of a Region by the pairs' reads, plus the administrator's
 // buckets Macie's inventory shows tagged.
-func (r *Reconciler) inScope(region string, members []plan.Member, inventoried []plan.BucketRef) []plan.BucketRef {
+func (r *Reconciler) inScope(region string, members []plan.Member, inventoried []plan.InventoryBucket) []plan.BucketRef {
 	var out []plan.BucketRef
 	for _, m := range members {
 		if m.Region != region || r.Rules.Excluded[m.Account] {
@@ -157,7 +157,7 @@ func (r *Reconciler) inScope(region string, members []plan.Member, inventoried [
 	}
 	for _, b := range inventoried {
 		if b.Account == r.Rules.Admin {
-			out = append(out, b)
+			out = append(out, b.BucketRef)
 		}
 	}
 	return out

@@ -19,8 +19,8 @@ import (
 type coverageWorld struct {
 	w           *world
 	mu          sync.Mutex
-	backfills   map[string][]plan.BackfillJob // region -> jobs
-	inventoried map[string][]plan.BucketRef   // region -> buckets
+	backfills   map[string][]plan.BackfillJob     // region -> jobs
+	inventoried map[string][]plan.InventoryBucket // region -> buckets
 	discovery   plan.DiscoveryState
 	accounts    map[string]string // account -> discovery status
 	creates     int
@@ -28,7 +28,7 @@ type coverageWorld struct {
 }
 
 func newCoverageWorld(w *world) *coverageWorld {
-	return &coverageWorld{w: w, backfills: map[string][]plan.BackfillJob{}, inventoried: map[string][]plan.BucketRef{},
+	return &coverageWorld{w: w, backfills: map[string][]plan.BackfillJob{}, inventoried: map[string][]plan.InventoryBucket{},
 		discovery: plan.DiscoveryState{Status: plan.DiscoveryDisabled}, accounts: map[string]string{}}
 }
 
@@ -38,11 +38,11 @@ func (c *coverageWorld) refresh(p tagpolicy.Policy) {
 	defer c.w.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.inventoried = map[string][]plan.BucketRef{}
+	c.inventoried = map[string][]plan.InventoryBucket{}
 	for account, bs := range c.w.buckets {
 		for name, b := range bs {
 			if p.InScope(b.tags) && (account == admin || c.w.members[b.region+"/"+account] == plan.StatusEnabled) {
-				c.inventoried[b.region] = append(c.inventoried[b.region], plan.BucketRef{Account: account, Name: name})
+				c.inventoried[b.region] = append(c.inventoried[b.region], plan.InventoryBucket{BucketRef: plan.BucketRef{Account: account, Name: name}})
 			}
 		}
 	}
@@ -58,7 +58,7 @@ func (c *coverageWorld) DailyRun(_ context.Context, _, jobID string) (plan.Daily
 	return plan.DailyRun{ID: jobID, CreatedAt: clock.Add(-72 * time.Hour), LastRunTime: clock.Add(-3 * time.Hour)}, nil
 }
 
-func (c *coverageWorld) Inventoried(_ context.Context, region string, _ tagpolicy.Policy) ([]plan.BucketRef, error) {
+func (c *coverageWorld) Inventoried(_ context.Context, region string, _ tagpolicy.Policy) ([]plan.InventoryBucket, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.inventoried[region]), nil
@@ -136,7 +136,7 @@ func TestFullBackfillsInventoriedBucketsOnceAcrossAccounts(t *testing.T) {
 	w.mu.Unlock()
 	c.refresh(r.Rules.Policy)
 	c.mu.Lock()
-	c.inventoried[euw1] = slices.DeleteFunc(c.inventoried[euw1], func(b plan.BucketRef) bool { return b.Name == "b-new" })
+	c.inventoried[euw1] = slices.DeleteFunc(c.inventoried[euw1], func(b plan.InventoryBucket) bool { return b.Name == "b-new" })
 	c.mu.Unlock()
 
 	second := r.Full(ctx)

@@ -2,6 +2,7 @@ package status
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
@@ -17,11 +18,28 @@ func attachBackfills(a *Account, states []plan.BucketBackfill) {
 	}
 }
 
-// backfillNote says where a bucket's backfill stands, e.g. "; backfill done (job 1a2b)".
+// backfillNote says where a bucket's backfill stands and what Macie's inventory says of the
+// bucket, e.g. "; backfill done (job 1a2b); monitored by a job, last analysed by job 1a2b at ...".
 func backfillNote(st *plan.BucketBackfill) string {
-	switch {
-	case st == nil:
+	if st == nil {
 		return ""
+	}
+	return backfillState(st) + inventoryNote(st.Inventory)
+}
+
+func inventoryNote(inv *plan.InventoryBucket) string {
+	switch {
+	case inv == nil:
+		return ""
+	case inv.LastJobID == "":
+		return fmt.Sprintf("; isMonitoredByJob %s, not analysed yet", yesNo(inv.MonitoredByJob))
+	}
+	return fmt.Sprintf("; isMonitoredByJob %s, last analysed by job %s (run started %s)", yesNo(inv.MonitoredByJob),
+		inv.LastJobID, inv.LastJobRunTime.UTC().Format(time.RFC3339))
+}
+
+func backfillState(st *plan.BucketBackfill) string {
+	switch {
 	case st.JobID != "":
 		return fmt.Sprintf("; backfill %s (job %s)", st.State, st.JobID)
 	case st.State == plan.BackfillWaiting:
