@@ -49,7 +49,7 @@ func withForecast(ctx context.Context, o *org, r *reconcile.Reconciler, snap rec
 }
 
 func (c costOutput) writeText(w io.Writer) error {
-	if err := c.Report.WriteText(w); err != nil {
+	if err := c.WriteText(w); err != nil { // the report's tables
 		return err
 	}
 	return c.Forecast.WriteText(w, c.Currency)
