@@ -44,7 +44,7 @@ var callers = map[string][]role{
 	"MacieAPI.EnableOrganizationAdminAccount":        {designateRole},
 	"MacieAPI.ListOrganizationAdminAccounts":         {designateRole},
 	"S3API.GetBucketTagging":                         {readRole},
-	"TaggingAPI.GetResources":                        {readRole},
+	"TaggingAPI.GetResources":                        {readRole, functionRole}, // the administrator's own tagged buckets, for the backfill
 	"OrganizationsAPI.ListAccounts":                  {orgReadRole},
 	"OrganizationsAPI.DescribeAccount":               {orgReadRole},
 	"STSAPI.AssumeRole":                              {functionRole},

@@ -112,8 +112,8 @@ func (r *Reconciler) backfillActions(ctx context.Context, region string, members
 }
 
 // coverageState reads what the backfill rules of a Region need: the active daily job's runs, the
-// backfill jobs, Macie's tagged inventory; the buckets in scope come from the pairs' reads, and
-// for the administrator (whose buckets are not read) from the inventory.
+// backfill jobs, Macie's tagged inventory; the buckets in scope come from the pairs' reads and a
+// read of the administrator's own tagged buckets (one Tagging API call per 100).
 func (r *Reconciler) coverageState(ctx context.Context, region string, members []plan.Member) (plan.CoverageState, error) {
 	cs := plan.CoverageState{Region: region}
 	jobs, err := r.Macie.ManagedJobs(ctx, region)
@@ -137,13 +137,18 @@ func (r *Reconciler) coverageState(ctx context.Context, region string, members [
 	if cs.Inventoried, err = r.Coverage.Inventoried(ctx, region, r.Rules.Policy); err != nil {
 		return cs, fmt.Errorf("reading Macie's inventory in %s: %w", region, err)
 	}
-	cs.InScope = r.inScope(region, members, cs.Inventoried)
+	own, err := r.Buckets.TaggedBuckets(ctx, r.Rules.Admin, region)
+	if err != nil {
+		return cs, fmt.Errorf("listing the administrator's tagged buckets in %s: %w", region, err)
+	}
+	members = append(slices.Clone(members), plan.Member{Account: r.Rules.Admin, Region: region, Buckets: own})
+	cs.InScope = r.inScope(region, members)
 	return cs, nil
 }
 
-// inScope lists the buckets in scope of a Region by the pairs' reads, plus the administrator's
-// buckets Macie's inventory shows tagged.
-func (r *Reconciler) inScope(region string, members []plan.Member, inventoried []plan.InventoryBucket) []plan.BucketRef {
+// inScope lists the buckets in scope of a Region by the reads of the pairs and of the
+// administrator's own buckets.
+func (r *Reconciler) inScope(region string, members []plan.Member) []plan.BucketRef {
 	var out []plan.BucketRef
 	for _, m := range members {
 		if m.Region != region || r.Rules.Excluded[m.Account] {
@@ -153,11 +158,6 @@ func (r *Reconciler) inScope(region string, members []plan.Member, inventoried [
 			if r.Rules.Policy.InScope(b.Tags) {
 				out = append(out, plan.BucketRef{Account: m.Account, Name: b.Name})
 			}
-		}
-	}
-	for _, b := range inventoried {
-		if b.Account == r.Rules.Admin {
-			out = append(out, b.BucketRef)
 		}
 	}
 	return out
