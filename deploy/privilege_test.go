@@ -49,6 +49,7 @@ var callers = map[string][]role{
 	"OrganizationsAPI.DescribeAccount":               {orgReadRole},
 	"STSAPI.AssumeRole":                              {functionRole},
 	"STSAPI.GetCallerIdentity":                       {functionRole},
+	"SSMAPI.GetParameter":                            {functionRole}, // maciectl reads it too
 }
 
 // operatorOnly are the methods only maciectl calls, as a person with their own credentials:
@@ -67,7 +68,7 @@ var operatorOnly = []string{
 // servicePrefix is the IAM service prefix of each interface of sdk.go.
 var servicePrefix = map[string]string{
 	"MacieAPI": "macie2", "S3API": "s3", "TaggingAPI": "tag", "OrganizationsAPI": "organizations", "STSAPI": "sts",
-	"SQSAPI": "sqs",
+	"SQSAPI": "sqs", "SSMAPI": "ssm",
 }
 
 // iamOverrides are the methods whose IAM actions are not "<prefix>:<Method>".
@@ -257,6 +258,7 @@ var scoped = map[role]map[string][]string{
 		"sqs:GetQueueAttributes": {"${Queue.Arn}"},
 		"logs:PutLogEvents":      {"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${FunctionName}:*"},
 		"macie2:TagResource":     {"arn:${AWS::Partition}:macie2:*:${AWS::AccountId}:classification-job/*"},
+		"ssm:GetParameter":       {"arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ConfigParameterName}"},
 	},
 	designateRole: {
 		"iam:CreateServiceLinkedRole": {"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie"},

@@ -17,6 +17,7 @@ var sample = map[string]string{
 	"OrganizationId": "o-abcdefghij", "ManagementAccountId": "111111111111", "AdminAccountId": "222222222222",
 	"ManagedRegions": "eu-west-1,us-east-1", "CodeBucket": "artifacts", "CodeKey": "lambda.zip",
 	"AdminRegion": "eu-west-1", "HomeRegion": "eu-west-1",
+	"ConfigParameter": config.DefaultParameter, // Ref of the parameter resource: its name
 }
 
 var placeholder = regexp.MustCompile(`\$\{([^}]+)\}`)
@@ -48,21 +49,36 @@ func environment(t *testing.T, name, id string) func(string) string {
 	return func(k string) string { return env[k] }
 }
 
-// TestFunctionEnvironmentsAreValidConfigurations runs the function's own configuration loader
-// on each function's environment.
+// TestFunctionEnvironmentsAreValidConfigurations runs the function's own settings loader on each
+// function's environment, and its configuration parser on the parameter the central stack writes.
 func TestFunctionEnvironmentsAreValidConfigurations(t *testing.T) {
 	s, err := lambdafn.LoadSettings(environment(t, Central, "Function"))
 	if err != nil {
 		t.Fatalf("central function: %v", err)
 	}
+	if s.Mode != lambdafn.ModeAdministrator || s.Admin != "222222222222" || s.Parameter != config.DefaultParameter {
+		t.Errorf("central function settings %+v, want the administrator reading %s", s, config.DefaultParameter)
+	}
+	tpl := raw(t, Central)
+	param := one(t, tpl, Central, "ConfigParameter").Props
+	if render(param["Name"]) != "${ConfigParameterName}" || param["Type"] != "String" {
+		t.Errorf("configuration parameter %v, want a String named by ConfigParameterName", param)
+	}
+	d, err := config.ParseDocument([]byte(instantiate(t, tpl, param["Value"])))
+	if err != nil {
+		t.Fatalf("the configuration the central stack writes: %v", err)
+	}
+	c, err := config.FromDocument(d, s.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := config.Config{AdminAccount: "222222222222", Regions: []string{"eu-west-1", "us-east-1"},
 		ReadRole: config.DefaultReadRole, OrgRoleARN: "arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead",
-		SamplingPercentage: 100}
-	c := s.Config
-	if s.Mode != lambdafn.ModeAdministrator || c.AdminAccount != want.AdminAccount || !slices.Equal(c.Regions, want.Regions) ||
+		SamplingPercentage: 100, Concurrency: config.DefaultConcurrency}
+	if c.AdminAccount != want.AdminAccount || !slices.Equal(c.Regions, want.Regions) || c.Concurrency != want.Concurrency ||
 		c.ReadRole != want.ReadRole || c.OrgRoleARN != want.OrgRoleARN || c.SamplingPercentage != want.SamplingPercentage ||
-		c.Policy.Key != "macie" || c.Policy.Value != "true" || c.DryRun {
-		t.Errorf("central function configuration %+v (mode %s), want %+v", c, s.Mode, want)
+		c.Policy.Key != "macie" || c.Policy.Value != "true" || c.DryRun || len(c.ExcludedAccounts) != 0 {
+		t.Errorf("central function configuration %+v, want %+v", c, want)
 	}
 	m, err := lambdafn.LoadSettings(environment(t, Management, "DelegatedAdminFunction"))
 	if err != nil || m.Mode != lambdafn.ModeManagement {
@@ -70,9 +86,35 @@ func TestFunctionEnvironmentsAreValidConfigurations(t *testing.T) {
 	}
 }
 
+// TestConfigurationParameterCarriesEveryStackParameter writes the parameter from other values
+// of the stack's parameters and reads them back.
+func TestConfigurationParameterCarriesEveryStackParameter(t *testing.T) {
+	tpl := raw(t, Central)
+	values := map[string]string{"ProtectedAccounts": "333333333333", "ExcludedAccounts": "111111111111,444444444444",
+		"TagKey": "Macie Scan", "TagValue": "", "SamplingPercentage": "25", "DryRun": "true", "ReadRoleName": "Reader"}
+	for k, v := range values {
+		sample[k] = v
+	}
+	t.Cleanup(func() {
+		for k := range values {
+			delete(sample, k)
+		}
+	})
+	d, err := config.ParseDocument([]byte(instantiate(t, tpl, one(t, tpl, Central, "ConfigParameter").Props["Value"])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.FromDocument(d, "222222222222")
+	if err != nil || !slices.Equal(c.ProtectedAccounts, []string{"333333333333"}) ||
+		!slices.Equal(c.ExcludedAccounts, []string{"111111111111", "444444444444"}) || c.Policy.String() != "Macie Scan=" ||
+		c.SamplingPercentage != 25 || !c.DryRun || c.ReadRole != "Reader" {
+		t.Errorf("configuration %+v, %v", c, err)
+	}
+}
+
 // TestEnvironmentNamesAreKnown catches a misspelt variable, which the loader would ignore.
 func TestEnvironmentNamesAreKnown(t *testing.T) {
-	known := []string{lambdafn.EnvMode, config.EnvAdminAccount, config.EnvRegions, config.EnvTagKey, config.EnvTagValue,
+	known := []string{lambdafn.EnvMode, lambdafn.EnvConfigParameter, config.EnvAdminAccount, config.EnvRegions, config.EnvTagKey, config.EnvTagValue,
 		config.EnvProtected, config.EnvExcluded, config.EnvReadRole, config.EnvOrgRoleARN, config.EnvSampling,
 		config.EnvDryRun, config.EnvConcurrency,
 		"GOMEMLIMIT"} // read by the Go runtime

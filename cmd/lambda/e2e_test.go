@@ -44,11 +44,12 @@ func TestFunctionUnderTheEmulator(t *testing.T) {
 	env := map[string]string{
 		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": admin, "AWS_SECRET_ACCESS_KEY": "x",
 		"AWS_REGION": euWest, "AWS_MAX_ATTEMPTS": "1",
-		config.EnvAdminAccount: admin, config.EnvRegions: euWest + "," + usEast,
-		config.EnvExcluded:   mgmt, // a service-managed StackSet leaves it without the read role
-		config.EnvOrgRoleARN: "arn:aws:iam::" + mgmt + ":role/" + sandbox.ExampleOrgReadRole,
-		config.EnvReadRole:   sandbox.ExampleReadRole,
+		config.EnvAdminAccount: admin, lambdafn.EnvConfigParameter: config.DefaultParameter,
 	}
+	// The configuration as the central stack writes it; the management account is excluded (a
+	// service-managed StackSet leaves it without the read role).
+	sb.PutParameter(admin, euWest, config.DefaultParameter, `{"regions":"eu-west-1,us-east-1","excludedAccounts":"`+mgmt+`",
+		"orgReadRoleArn":"arn:aws:iam::`+mgmt+`:role/`+sandbox.ExampleOrgReadRole+`","readRole":"`+sandbox.ExampleReadRole+`"}`)
 	fn := startFunction(t, emulator, bootstrap, env)
 
 	// 1. The administrator stack's custom resource: scan job and publication in both Regions.
@@ -99,6 +100,13 @@ func TestFunctionUnderTheEmulator(t *testing.T) {
 		}
 	}
 	checkLogs(t, fn.Output())
+
+	// 4b. A bad new configuration is refused naming the key; the last good one stays in force.
+	sb.PutParameter(admin, euWest, config.DefaultParameter, `{"regions":"eu-west-1","excludedAccounts":"12345"}`)
+	answer = cfnResp.send(t, fn, "Update", map[string]any{lambdafn.PropRole: lambdafn.RoleAdminSetup})
+	if answer.Status != "SUCCESS" || !strings.Contains(fn.Output(), `excludedAccounts: \"12345\" is not a 12-digit account id`) {
+		t.Errorf("AdminSetup with a bad configuration answered %+v; output:\n%s", answer, fn.Output())
+	}
 
 	// 5. The management account's function designates the administrator in a new Region.
 	mgmtEnv := map[string]string{"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": mgmt, "AWS_SECRET_ACCESS_KEY": "x",
@@ -227,4 +235,31 @@ func (r *responseURL) send(t *testing.T, fn *function, requestType string, props
 		t.Fatalf("%s request: CloudFormation received %d responses, want 1", requestType, r.n-before)
 	}
 	return r.last
+}
+
+// TestFunctionWithoutAGoodConfiguration starts the function before its configuration parameter
+// is valid: invocations fail naming the key, and the first one after the fix succeeds.
+func TestFunctionWithoutAGoodConfiguration(t *testing.T) {
+	bootstrap, emulator := binaries(t)
+	srv := sandboxtest.Example(t, sandbox.Options{Seed: 12})
+	sb := srv.Sandbox()
+	sb.PutParameter(admin, euWest, config.DefaultParameter, `{"regions":"eu-west-1","protectedAccount":""}`)
+	fn := startFunction(t, emulator, bootstrap, map[string]string{
+		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": admin, "AWS_SECRET_ACCESS_KEY": "x",
+		"AWS_REGION": euWest, "AWS_MAX_ATTEMPTS": "1",
+		config.EnvAdminAccount: admin, lambdafn.EnvConfigParameter: config.DefaultParameter,
+	})
+	out := string(fn.invoke(t, []byte(scheduled)))
+	if !strings.Contains(out, `unknown key \"protectedAccount\" (did you mean \"protectedAccounts\"?)`) {
+		t.Fatalf("schedule with a bad configuration answered %s", out)
+	}
+	sb.PutParameter(admin, euWest, config.DefaultParameter, `{"regions":"eu-west-1","excludedAccounts":"`+mgmt+`",
+		"orgReadRoleArn":"arn:aws:iam::`+mgmt+`:role/`+sandbox.ExampleOrgReadRole+`"}`)
+	var summary lambdafn.Summary
+	if err := json.Unmarshal(fn.invoke(t, []byte(scheduled)), &summary); err != nil {
+		t.Fatal(err)
+	}
+	if summary.Units != 2 || len(summary.Failures) != 0 {
+		t.Errorf("schedule summary after the fix %+v, want the 2 workload accounts of eu-west-1", summary)
+	}
 }

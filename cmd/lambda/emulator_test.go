@@ -14,31 +14,45 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/rie"
 )
 
-// binaries builds the function's bootstrap for this machine, as `make package` does for Lambda
-// (CGO_ENABLED=0, -tags lambda.norpc), and the emulator. It skips the test when the emulator
-// cannot be built; a bootstrap that does not build fails it.
+// built holds the binaries TestMain builds once for every test of the package.
+var built struct {
+	bootstrap, emulator string
+	bootErr, rieErr     error
+}
+
+// TestMain builds the function's bootstrap for this machine, as `make package` does for Lambda
+// (CGO_ENABLED=0, -tags lambda.norpc), and the emulator, once for the whole package run.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "lambda-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	built.bootstrap, built.emulator = filepath.Join(dir, "bootstrap"), filepath.Join(dir, "aws-lambda-rie")
+	if goBin, err := exec.LookPath("go"); err != nil {
+		built.bootErr = fmt.Errorf("the go command is not on PATH, so bootstrap cannot be built: %w", err)
+	} else {
+		var wg sync.WaitGroup
+		wg.Go(func() { built.bootErr = goBuild(goBin, built.bootstrap, "-tags", "lambda.norpc", "-trimpath", ".") })
+		wg.Go(func() { built.rieErr = goBuild(goBin, built.emulator, rie.Module) })
+		wg.Wait()
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// binaries returns what TestMain built. A bootstrap that does not build fails the test; an
+// emulator that cannot be built here skips it.
 func binaries(t *testing.T) (bootstrap, emulator string) {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is not on PATH, so bootstrap cannot be built: %v", err)
+	if built.bootErr != nil {
+		t.Fatalf("building bootstrap: %v", built.bootErr)
 	}
-	dir := t.TempDir()
-	bootstrap, emulator = filepath.Join(dir, "bootstrap"), filepath.Join(dir, "aws-lambda-rie")
-	var wg sync.WaitGroup
-	var bootErr, rieErr error
-	wg.Go(func() {
-		bootErr = goBuild(goBin, bootstrap, "-tags", "lambda.norpc", "-trimpath", ".")
-	})
-	wg.Go(func() { rieErr = goBuild(goBin, emulator, rie.Module) })
-	wg.Wait()
-	if bootErr != nil {
-		t.Fatalf("building bootstrap: %v", bootErr)
+	if built.rieErr != nil {
+		t.Skipf("the Lambda Runtime Interface Emulator (%s) cannot be built here, so the function is not run under it: %v", rie.Module, built.rieErr)
 	}
-	if rieErr != nil {
-		t.Skipf("the Lambda Runtime Interface Emulator (%s) cannot be built here, so the function is not run under it: %v", rie.Module, rieErr)
-	}
-	return bootstrap, emulator
+	return built.bootstrap, built.emulator
 }
 
 func goBuild(goBin, out string, args ...string) error {

@@ -1,12 +1,14 @@
-// Command lambda is the Lambda function's bootstrap (runtime provided.al2023): it reads the
-// configuration once at start, wires the engine and serves invocations with lambdafn.Handler.
+// Command lambda is the Lambda function's bootstrap (runtime provided.al2023): it reads its
+// settings once at start, wires the engine and serves invocations with lambdafn.Handler.
 //
-// Configuration comes from environment variables: FUNCTION_MODE (administrator, the default, or
-// management) and, in the administrator mode, those of config.FromEnv (MACIE_ADMIN_ACCOUNT_ID,
-// MANAGED_REGIONS, TAG_KEY, TAG_VALUE, PROTECTED_ACCOUNTS, EXCLUDED_ACCOUNTS, READ_ROLE_NAME,
-// ORG_READ_ROLE_ARN, SAMPLING_PERCENTAGE, DRY_RUN, CONCURRENCY). An invalid configuration is
-// logged once; the function then fails every invocation with it and answers CloudFormation
-// FAILED, rather than crashing at start, so that stacks never wait for an answer.
+// Settings come from environment variables: FUNCTION_MODE (administrator, the default, or
+// management) and, in the administrator mode, MACIE_ADMIN_ACCOUNT_ID and CONFIG_PARAMETER, the
+// SSM parameter whose JSON document the central stack writes (config.Document). The document is
+// read at the first invocation and again a minute later (lambdafn.ConfigSource); a bad one is
+// refused naming its key and the last good one kept. Without CONFIG_PARAMETER, as outside the
+// stack, the same settings come from the variables of config.FromEnv. An invalid configuration
+// is logged; the function then fails every invocation with it and answers CloudFormation FAILED,
+// rather than crashing at start, so that stacks never wait for an answer.
 //
 // AWS access uses the SDK's default chain (the function's role), AWS_REGION and AWS_MAX_ATTEMPTS.
 // AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_<SERVICE>) redirects every client to another endpoint,
@@ -24,6 +26,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
+	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
 	"github.com/macieselfservice/macie-selfservice/internal/lambdafn"
 )
@@ -46,8 +49,10 @@ func newHandler(ctx context.Context, logger *slog.Logger, getenv func(string) st
 		h.InitErr = err
 		return h
 	}
-	logger.Info("configured", slog.String("mode", settings.Mode), slog.Any("regions", settings.Config.Regions),
-		slog.String("admin_account", settings.Config.AdminAccount), slog.Bool("dry_run", settings.Config.DryRun))
+	if h.Config == nil {
+		logger.Info("configured", slog.String("mode", settings.Mode), slog.Any("regions", settings.Config.Regions),
+			slog.String("admin_account", settings.Config.AdminAccount), slog.Bool("dry_run", settings.Config.DryRun))
+	}
 	return h
 }
 
@@ -58,7 +63,23 @@ func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger 
 	}
 	clients := awsapi.NewClients(awsCfg, awsapi.ClientOptions{})
 	h.OrgAdmin = func(region string) lambdafn.OrgAdminAPI { return clients.Macie(region) }
-	if s.Mode == lambdafn.ModeAdministrator {
+	switch {
+	case s.Mode != lambdafn.ModeAdministrator:
+	case s.Parameter != "":
+		h.Config = &lambdafn.ConfigSource{
+			Read: func(ctx context.Context) (config.Config, error) {
+				d, err := config.Read(ctx, clients.SSM(awsCfg.Region), s.Parameter)
+				if err != nil {
+					return config.Config{}, err
+				}
+				return config.FromDocument(d, s.Admin)
+			},
+			Build: func(c config.Config) lambdafn.Engine {
+				return engine.New(awsCfg, c, engine.Options{Logger: logger})
+			},
+			Logger: logger,
+		}
+	default:
 		h.Engine = engine.New(awsCfg, s.Config, engine.Options{Logger: logger})
 		h.DryRun = s.Config.DryRun
 	}

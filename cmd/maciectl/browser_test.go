@@ -29,14 +29,16 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// openInBrowser opens a page file in headless Chromium, checks that the chart and the accounts
-// table show every account, and that the page requested nothing but itself.
-func openInBrowser(t *testing.T, path string, accounts []string) {
+// openInBrowser opens a page file in headless Chromium, in a window narrow enough to wrap, and
+// checks that the chart and the accounts table show every account, that the accounts that could
+// not be read show as unknown (not 0 % and 0.00), that no Region cell wraps, and that the page
+// requested nothing but itself.
+func openInBrowser(t *testing.T, path string, accounts, unknown []string) {
 	t.Helper()
 	// The defaults are headless, no first run and no background networking; the sandbox is off
 	// because tests may run as root in a container.
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]), chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox, chromedp.DisableGPU)
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(480, 900))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
@@ -78,6 +80,8 @@ func openInBrowser(t *testing.T, path string, accounts []string) {
 			t.Errorf("accounts table lacks %s (%v)", a, err)
 		}
 	}
+	checkUnknown(ctx, t, unknown)
+	checkNoWrap(ctx, t, "td.region")
 	mu.Lock()
 	defer mu.Unlock()
 	for _, u := range requests {
@@ -97,4 +101,39 @@ func attrs(nodes []*chromedp.Node, name string) []string {
 		out = append(out, strings.TrimSpace(n.AttributeValue(name)))
 	}
 	return out
+}
+
+// checkUnknown checks that each account's chart row and table rows say "unknown" where figures
+// would be.
+func checkUnknown(ctx context.Context, t *testing.T, accounts []string) {
+	t.Helper()
+	for _, a := range accounts {
+		js := `Array.from(document.querySelectorAll('#chart g.account[data-account="` + a + `"] text.coverage, #chart g.account[data-account="` + a + `"] text.cost')).map(e => e.textContent)`
+		chart, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](js))
+		if err != nil || !slices.Equal(chart, []string{"unknown", "unknown"}) {
+			t.Errorf("chart of %s shows %q, want coverage and cost unknown (%v)", a, chart, err)
+		}
+		js = `Array.from(document.querySelectorAll('#accounts tr.account[data-account="` + a + `"] td.num')).map(e => e.textContent)`
+		table, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](js))
+		if err != nil || len(table) == 0 || slices.ContainsFunc(table, func(s string) bool { return s != "unknown" }) {
+			t.Errorf("accounts table of %s shows %q, want unknown (%v)", a, table, err)
+		}
+	}
+}
+
+// checkNoWrap checks that the text of every cell the selector names sits on one line.
+func checkNoWrap(ctx context.Context, t *testing.T, selector string) {
+	t.Helper()
+	js := `Array.from(document.querySelectorAll('` + selector + `')).map(td => {
+		const r = document.createRange(); r.selectNodeContents(td);
+		return new Set(Array.from(r.getClientRects()).map(c => Math.round(c.top))).size })`
+	lines, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](js))
+	if err != nil || len(lines) == 0 {
+		t.Fatalf("measuring %s: %v (%d cells)", selector, err, len(lines))
+	}
+	for i, n := range lines {
+		if n != 1 {
+			t.Errorf("%s #%d wraps over %d lines", selector, i, n)
+		}
+	}
 }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,7 +70,7 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	if err != nil {
 		return err
 	}
-	o, err := opts.Org.load(ctx)
+	o, err := opts.Org.load(ctx, opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -119,11 +123,38 @@ func readInventory(ctx context.Context, o *org, r *reconcile.Reconciler, snap re
 		Admin: o.Config.AdminAccount, Accounts: accounts, Regions: o.Config.Regions,
 		Policy: o.Config.Policy, Members: snap.Members, Concurrency: o.Config.Concurrency,
 	})
+	var parts []*cost.ReadError
 	for _, f := range snap.Failures {
-		unread = append(unread, fmt.Sprintf("%s in %s: %s", f.Account, f.Region, doctor.Brief(f.Err)))
+		parts = append(parts, &cost.ReadError{Account: cmp.Or(f.Account, o.Config.AdminAccount), Regions: []string{f.Region}, Err: f.Err})
 	}
 	for _, e := range errs {
-		unread = append(unread, doctor.Brief(e))
+		var re *cost.ReadError
+		if errors.As(e, &re) {
+			parts = append(parts, re)
+		} else {
+			unread = append(unread, doctor.Brief(e))
+		}
 	}
-	return inv, unread
+	return inv, append(unread, unreadLines(parts)...)
+}
+
+// unreadLines says once per account and cause what could not be read, naming the Regions.
+func unreadLines(parts []*cost.ReadError) []string {
+	type key struct{ account, cause string }
+	regions := map[key][]string{}
+	var order []key
+	for _, p := range parts {
+		k := key{p.Account, doctor.Brief(p.Err)}
+		if _, seen := regions[k]; !seen {
+			order = append(order, k)
+		}
+		regions[k] = append(regions[k], p.Regions...)
+	}
+	lines := make([]string, 0, len(order))
+	for _, k := range order {
+		rs := regions[k]
+		slices.Sort(rs)
+		lines = append(lines, fmt.Sprintf("%s in %s: %s", k.account, strings.Join(slices.Compact(rs), ", "), k.cause))
+	}
+	return lines
 }

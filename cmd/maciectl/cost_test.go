@@ -109,3 +109,19 @@ func TestCostAssumptionFlagsAndText(t *testing.T) {
 		t.Errorf("--monthly-change 120: exit %d", code)
 	}
 }
+
+func TestCostNotReadLinesNameAccountAndRegions(t *testing.T) {
+	srv := sandboxEnv(t)
+	code, out, errOut := runMaciectl(t, "cost", "--endpoint", srv.URL())
+	var notRead []string
+	for line := range strings.Lines(out) {
+		if strings.HasPrefix(line, "not read: ") {
+			notRead = append(notRead, strings.TrimSpace(line))
+		}
+	}
+	// The management account of the example has no read role: one line, both Regions.
+	want := "not read: " + sandbox.ExampleManagement + " in eu-west-1, us-east-1: AccessDenied: "
+	if code != 0 || len(notRead) != 1 || !strings.HasPrefix(notRead[0], want) {
+		t.Fatalf("exit %d; not-read lines %q, want one starting %q\n%s", code, notRead, want, errOut)
+	}
+}

@@ -62,7 +62,7 @@ func doctorRun(ctx context.Context, opts *doctorOptions) error {
 	if opts.Sample < 0 {
 		return withExit(2, errors.New("--sample: must not be negative"))
 	}
-	o, err := opts.Org.load(ctx)
+	o, err := opts.Org.load(ctx, opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,8 @@ func newEventCmd(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "event",
 		Short: "Inspect the S3 CloudTrail events that drive Macie Self-Service",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  unknownSubcommand,
 	}
 	cmd.AddCommand(newEventDecodeCmd(io, nil))
 	return cmd

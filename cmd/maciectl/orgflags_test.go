@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
 
+	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 )
@@ -39,35 +41,72 @@ func parseOrgFlags(t *testing.T, args ...string) *orgFlags {
 	return f
 }
 
-func TestOrgFlagsLoadAgainstTheSandbox(t *testing.T) {
+func TestOrgFlagsReadTheDeployedConfiguration(t *testing.T) {
 	srv := sandboxEnv(t)
-	f := parseOrgFlags(t, "--endpoint", srv.URL(), "--regions", "eu-west-1,us-east-1", "--excluded-accounts", "444444444444")
-	o, err := f.load(context.Background())
+	o, err := parseOrgFlags(t, "--endpoint", srv.URL()).load(context.Background(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := o.Config
-	if c.AdminAccount != sandbox.ExampleAdmin || !slices.Equal(c.Regions, []string{"eu-west-1", "us-east-1"}) ||
+	if c.AdminAccount != sandbox.ExampleAdmin || !slices.Equal(c.Regions, sandbox.ExampleRegions) ||
 		c.OrgRoleARN != "arn:aws:iam::"+sandbox.ExampleManagement+":role/"+sandbox.ExampleOrgReadRole ||
-		c.Policy.String() != "macie=true" || !c.Rules().Excluded["444444444444"] {
-		t.Fatalf("config %+v", c)
+		c.Policy.String() != "macie=true" || !o.Deployed.Found || o.Deployed.Resolved.Sources[config.KeyRegions] != config.SourceDeployed {
+		t.Fatalf("config %+v, deployed %+v", c, o.Deployed)
+	}
+	// A flag equal to the deployed value is no override.
+	if _, err := parseOrgFlags(t, "--endpoint", srv.URL(), "--regions", "eu-west-1,us-east-1").load(context.Background(), io.Discard); err != nil {
+		t.Fatalf("flag equal to the deployed value: %v", err)
 	}
 }
 
-func TestOrgFlagsDefaultRegionAndBadInput(t *testing.T) {
+func TestOrgFlagsThatDifferNeedOverride(t *testing.T) {
 	srv := sandboxEnv(t)
-	o, err := parseOrgFlags(t, "--endpoint", srv.URL()).load(context.Background())
-	if err != nil || !slices.Equal(o.Config.Regions, []string{"eu-west-1"}) {
-		t.Fatalf("err %v config %+v", err, o)
+	args := []string{"--endpoint", srv.URL(), "--excluded-accounts", "444444444444"}
+	_, err := parseOrgFlags(t, args...).load(context.Background(), io.Discard)
+	var ee *exitError
+	want := `~ excludedAccounts: deployed "", --excluded-accounts 444444444444`
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--override") {
+		t.Fatalf("differing flag without --override: %v", err)
 	}
+	var diff strings.Builder
+	o, err := parseOrgFlags(t, append(args, "--override")...).load(context.Background(), &diff)
+	if err != nil || !o.Config.Rules().Excluded["444444444444"] || !strings.Contains(diff.String(), want) {
+		t.Fatalf("with --override: %v, config %+v, diff %q", err, o, diff.String())
+	}
+}
+
+func TestOrgFlagsWithoutADeployedConfiguration(t *testing.T) {
+	srv := sandboxEnv(t)
+	t.Setenv("AWS_REGION", "us-east-1") // the example's parameter is in eu-west-1 only
+	o, err := parseOrgFlags(t, "--endpoint", srv.URL(), "--excluded-accounts", "444444444444").load(context.Background(), io.Discard)
+	if err != nil || o.Deployed.Found || !slices.Equal(o.Config.Regions, []string{"us-east-1"}) || !o.Config.Rules().Excluded["444444444444"] {
+		t.Fatalf("nothing deployed: %v, %+v", err, o)
+	}
+	_, err = parseOrgFlags(t, "--endpoint", srv.URL(), "--config-parameter", "/acme/config").load(context.Background(), io.Discard)
+	if !errors.Is(err, config.ErrNoParameter) || !strings.Contains(err.Error(), "/acme/config") {
+		t.Fatalf("a named parameter that does not exist: %v", err)
+	}
+}
+
+func TestOrgFlagsBadInputMakesNoCall(t *testing.T) {
+	srv := sandboxEnv(t)
 	srv.Sandbox().ResetCalls()
-	for _, args := range [][]string{
-		{"--regions", "Ireland"}, {"--protected-accounts", "12"}, {"--tag-key", ""}, {"--sampling", "0"},
+	for args, want := range map[string]string{
+		"--regions Ireland":            `--regions: "Ireland" is not a Region name`,
+		"--protected-accounts 12":      `--protected-accounts: "12" is not a 12-digit account id`,
+		"--tag-key=":                   "--tag-key: tag key must not be empty",
+		"--sampling 0":                 "--sampling: 0 is out of range: want 1 to 100",
+		"--concurrency 0":              "--concurrency: 0 is out of range: want 1 to 256",
+		"--concurrency 1000":           "--concurrency: 1000 is out of range: want 1 to 256",
+		"--endpoint 127.0.0.1:4510":    `--endpoint "127.0.0.1:4510": want a URL with a scheme`,
+		"--endpoint ftp://example.com": `--endpoint "ftp://example.com": want a URL`,
+		"--org-role-arn OrgRead":       `--org-role-arn: "OrgRead" is not an IAM role ARN`,
 	} {
-		_, err := parseOrgFlags(t, append(args, "--endpoint", srv.URL())...).load(context.Background())
+		argv := append([]string{"--endpoint", srv.URL()}, strings.Fields(args)...)
+		_, err := parseOrgFlags(t, argv...).load(context.Background(), io.Discard)
 		var ee *exitError
-		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "--") {
-			t.Errorf("%v: err %v", args, err)
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v, want exit 2 with %q", args, err, want)
 		}
 	}
 	if calls := srv.Sandbox().Calls(); len(calls) != 0 {

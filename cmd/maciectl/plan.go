@@ -114,7 +114,7 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	if err != nil {
 		return nil, withExit(2, fmt.Errorf("--policy: %w", err))
 	}
-	o, err := opts.Org.load(ctx)
+	o, err := opts.Org.load(ctx, opts.IO.ErrOut)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	accounts := append(planview.Accounts(snap.Members), o.Config.AdminAccount)
 	extra := planview.Unmanaged(ctx, lists, accounts, o.Config.Regions, o.Config.Policy, o.Config.Concurrency)
 	v := planview.New(p, held, extra, snap.Failures, o.Config.ReadRole)
-	v.Cost = planCost(ctx, o, costReader(r, o, lists), snap, p)
+	v.Cost = planCost(ctx, o, r, costReader(r, o, lists), snap, p)
 	return &computed{View: v, Plan: p, Org: o}, nil
 }
 

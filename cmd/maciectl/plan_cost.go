@@ -12,23 +12,20 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
-// planCost estimates the monthly cost change that p makes, from the published prices and the
-// organization's bucket inventory. What cannot be read is left out of the figures and said in
-// the note.
-func planCost(ctx context.Context, o *org, reader cost.Reader, snap reconcile.Snapshot, p plan.Plan) planview.Cost {
+// planCost estimates the monthly cost change that p makes, with the same inventory and model as
+// maciectl cost (readInventory, cost.Prices.Estimate). What cannot be read is left out of the
+// figures and said in the note; so are the buckets of unknown size.
+func planCost(ctx context.Context, o *org, r *reconcile.Reconciler, reader cost.Reader, snap reconcile.Snapshot, p plan.Plan) planview.Cost {
 	prices, err := cost.DefaultPrices()
 	if err != nil {
 		return planview.Cost{Note: fmt.Sprintf("price table: %v", err)}
 	}
-	inv, errs := cost.Gather(ctx, reader, cost.Scope{
-		Admin: o.Config.AdminAccount, Accounts: planview.Accounts(snap.Members), Regions: o.Config.Regions,
-		Policy: o.Config.Policy, Members: snap.Members, Concurrency: o.Config.Concurrency,
-	})
+	inv, unread := readInventory(ctx, o, r, snap, reader)
 	a := cost.Assumptions{SamplingPercentage: o.Config.SamplingPercentage, MonthlyChangePercent: cost.DefaultMonthlyChangePercent}
 	ch := prices.MonthlyChange(a, inv, cost.StatusesAfter(p.Actions))
 	c := planview.Cost{Available: true, Currency: "USD", Before: ch.BeforeUSD, After: ch.AfterUSD,
-		Change: ch.MonthlyUSD, InitialChange: ch.InitialUSD}
-	c.Note = costNote(a, ch, len(errs))
+		Change: ch.MonthlyUSD, InitialChange: ch.InitialUSD, UnsizedBuckets: ch.UnsizedBuckets}
+	c.Note = costNote(a, ch, len(unread))
 	return c
 }
 
@@ -37,10 +34,10 @@ func costNote(a cost.Assumptions, ch cost.Change, unread int) string {
 	note := fmt.Sprintf("assumes %d%% sampling and %v%% of scanned data new or changed a month",
 		a.SamplingPercentage, a.MonthlyChangePercent)
 	if ch.UnsizedBuckets > 0 {
-		note += fmt.Sprintf("; %d scanned bucket(s) of unknown size are counted as empty", ch.UnsizedBuckets)
+		note += "; Macie knows a bucket's size only where it is enabled (maciectl cost --assume-gb-per-bucket N prices the others)"
 	}
 	if unread > 0 {
-		note += fmt.Sprintf("; %d part(s) of the inventory could not be read and are left out", unread)
+		note += fmt.Sprintf("; %d part(s) of the organization could not be read and are left out (maciectl cost lists them)", unread)
 	}
 	return note
 }

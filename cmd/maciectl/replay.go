@@ -90,7 +90,7 @@ func replayRun(ctx context.Context, opts *replayOptions) error {
 	if opts.Max < 1 || opts.Visibility < 0 || opts.Visibility > 43200 {
 		return withExit(2, errors.New("--max-messages must be positive and --visibility between 0 and 43200"))
 	}
-	o, err := opts.Org.load(ctx)
+	o, err := opts.Org.load(ctx, opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}

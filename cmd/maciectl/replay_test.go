@@ -144,7 +144,7 @@ func TestReplayQueueDeletesOnlyReconciledMessages(t *testing.T) {
 	sqsSrv := httptest.NewServer(q)
 	t.Cleanup(sqsSrv.Close)
 	url := sqsSrv.URL + "/222222222222/macie-selfservice-dlq"
-	flags := []string{"--endpoint", srv.URL(), "--regions", "eu-west-1", "--queue-url", url}
+	flags := []string{"--endpoint", srv.URL(), "--regions", "eu-west-1", "--override", "--queue-url", url}
 
 	if _, err := runReplay(t, append(flags, "--dry-run")...); err != nil || len(q.deleted) != 0 {
 		t.Fatalf("dry run: %v, deleted %v", err, q.deleted)
@@ -165,7 +165,7 @@ func TestReplayKeepsMessagesWhosePairFails(t *testing.T) {
 	sqsSrv := httptest.NewServer(q)
 	t.Cleanup(sqsSrv.Close)
 	srv.Sandbox().SetFault("macie2:CreateMember", sandbox.Fault{Error: "AccessDeniedException", Rate: 1})
-	_, err := runReplay(t, "--endpoint", srv.URL(), "--regions", "eu-west-1", "--queue-url", sqsSrv.URL+"/1/dlq")
+	_, err := runReplay(t, "--endpoint", srv.URL(), "--regions", "eu-west-1", "--override", "--queue-url", sqsSrv.URL+"/1/dlq")
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != 1 || len(q.deleted) != 0 {
 		t.Fatalf("err %v, deleted %v", err, q.deleted)

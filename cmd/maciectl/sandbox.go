@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
+	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 	"github.com/macieselfservice/macie-selfservice/internal/simulate"
@@ -33,6 +36,8 @@ func newSandboxCmd(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run a local multi-account AWS to try Macie Self-Service without an AWS account",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  unknownSubcommand,
 	}
 	cmd.AddCommand(newSandboxServeCmd(io, nil))
 	return cmd
@@ -54,7 +59,8 @@ secret works); keys returned by sts assume-role act as the role. The example org
 a management account, a Macie administrator account and two workload accounts with buckets in
 eu-west-1 and us-east-1, and its Macie administrator designated in both. --scenario serves the
 organization and initial state of a scenario file instead (its steps are not run; see
-'maciectl simulate'). State lives in memory and is lost when the server stops.
+'maciectl simulate'), and its config as the administrator's configuration parameter
+/macie-selfservice/config, as the central stack writes it. State lives in memory and is lost when the server stops.
 
 It runs until interrupted (Ctrl-C).`,
 		Example: `  maciectl sandbox serve
@@ -136,7 +142,34 @@ func loadSandbox(sb *sandbox.Sandbox, file string) (servedOrg, error) {
 	if err != nil {
 		return servedOrg{}, withExit(2, err)
 	}
-	return servedOrg{s.Organization.AdminAccount, s.Organization.Regions}, simulate.Setup(sb, s)
+	if err := simulate.Setup(sb, s); err != nil {
+		return servedOrg{}, err
+	}
+	doc, err := scenarioConfig(s)
+	if err != nil {
+		return servedOrg{}, err
+	}
+	sb.PutParameter(s.Organization.AdminAccount, s.Organization.Regions[0], config.DefaultParameter, doc)
+	return servedOrg{s.Organization.AdminAccount, s.Organization.Regions}, nil
+}
+
+// scenarioConfig is the configuration document the central stack would write for a
+// scenario's organization and config, as its administrator's configuration parameter.
+func scenarioConfig(s *scenario.Scenario) (string, error) {
+	c, org := s.Config, s.Organization
+	d := config.Document{
+		Regions: listOf(org.Regions), ProtectedAccounts: listOf(c.ProtectedAccounts), ExcludedAccounts: listOf(c.ExcludedAccounts),
+		TagValue: c.TagValue, DryRun: &c.DryRun,
+		OrgReadRoleARN: aws.String("arn:aws:iam::" + org.ManagementAccount + ":role/" + simulate.OrgReadRole),
+	}
+	if c.TagKey != "" {
+		d.TagKey = &c.TagKey
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("writing the scenario's configuration: %w", err)
+	}
+	return string(b), nil
 }
 
 // printSandboxBanner prints the endpoint and, per account, the environment to use it.

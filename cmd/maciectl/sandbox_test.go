@@ -14,7 +14,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
@@ -117,6 +119,21 @@ func TestSandboxServeScenario(t *testing.T) {
 	list, err := client.ListBuckets(context.Background(), &s3.ListBucketsInput{})
 	if err != nil || len(list.Buckets) != 2 || aws.ToString(list.Buckets[0].Name) != "payments-card-exports" {
 		t.Fatalf("buckets of the scenario: %+v, %v", list, err)
+	}
+	param, err := ssm.NewFromConfig(sandbox.ClientConfig(url, "222222222222", "x", "", "eu-west-1")).
+		GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String(config.DefaultParameter)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := config.ParseDocument([]byte(aws.ToString(param.Parameter.Value)))
+	if err != nil {
+		t.Fatalf("the scenario's configuration parameter: %v", err)
+	}
+	for k, want := range map[config.Key]string{config.KeyRegions: "eu-west-1,us-east-1", config.KeyProtected: "555555555555",
+		config.KeyExcluded: "666666666666", config.KeyTagKey: "", config.KeyDryRun: "false"} {
+		if got := d.Value(k); got != want {
+			t.Errorf("configuration parameter %s = %q, want %q (the scenario's config; \"\" where it leaves the default)", k, got, want)
+		}
 	}
 }
 

@@ -60,7 +60,7 @@ per account, no script, nothing loaded from the network). --json prints {"policy
 }
 
 func statusRun(ctx context.Context, opts *statusOptions) error {
-	o, err := opts.Org.load(ctx)
+	o, err := opts.Org.load(ctx, opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}

@@ -97,5 +97,5 @@ func TestStatusTextAndHTMLFile(t *testing.T) {
 			t.Errorf("exit %d; text lacks %q:\n%s", code, want, out)
 		}
 	}
-	openInBrowser(t, page, []string{pfManagement, pfNew, pfMixed, pfNoRole})
+	openInBrowser(t, page, []string{pfManagement, pfNew, pfMixed, pfNoRole}, []string{pfNoRole})
 }

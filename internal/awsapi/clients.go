@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -115,6 +116,16 @@ func (c *Clients) Organizations() OrganizationsAPI {
 func (c *Clients) STS() STSAPI {
 	return cached(c, clientKey{"sts", ""}, func() *sts.Client {
 		return sts.NewFromConfig(c.cfg, func(o *sts.Options) {
+			c.setEndpoint(&o.BaseEndpoint)
+		})
+	})
+}
+
+// SSM returns the AWS Systems Manager client of a Region.
+func (c *Clients) SSM(region string) SSMAPI {
+	return cached(c, clientKey{"ssm", region}, func() *ssm.Client {
+		return ssm.NewFromConfig(c.cfg, func(o *ssm.Options) {
+			o.Region = region
 			c.setEndpoint(&o.BaseEndpoint)
 		})
 	})

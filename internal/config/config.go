@@ -1,5 +1,6 @@
-// Package config holds the one configuration of the engine, read from the environment (Lambda) or
-// from flags (maciectl), and validated once.
+// Package config holds the one configuration of the engine: the JSON document the central stack
+// writes to an SSM parameter (Document, Read), which the function and every maciectl command read,
+// with flags layered over it (Resolve); or, outside the stack, environment variables (FromEnv).
 package config
 
 import (
@@ -48,18 +49,20 @@ type Config struct {
 }
 
 var (
-	accountRE = regexp.MustCompile(`^\d{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	accountRE  = regexp.MustCompile(`^\d{12}$`)
+	regionRE   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	roleARNRE  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,64}$`)
 )
+
+// ValidAccount reports whether id is a 12-digit account id.
+func ValidAccount(id string) bool { return accountRE.MatchString(id) }
 
 // Names say what each setting is called where it came from, for error messages.
 type Names struct{ Admin, Regions, Tag, Protected, Excluded, Sampling string }
 
-// EnvNames and FlagNames name the settings as environment variables and as maciectl flags.
-var (
-	EnvNames  = Names{EnvAdminAccount, EnvRegions, EnvTagKey + "/" + EnvTagValue, EnvProtected, EnvExcluded, EnvSampling}
-	FlagNames = Names{"--admin-account", "--regions", "--tag-key/--tag-value", "--protected-accounts", "--excluded-accounts", "--sampling"}
-)
+// EnvNames name the settings as the environment variables of FromEnv.
+var EnvNames = Names{EnvAdminAccount, EnvRegions, EnvTagKey + "/" + EnvTagValue, EnvProtected, EnvExcluded, EnvSampling}
 
 // Validate reports everything wrong, naming each setting as n calls it.
 func (c Config) Validate(n Names) error {
@@ -159,7 +162,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	sampling, err := intVar(getenv, EnvSampling, DefaultSampling)
 	errs = append(errs, err)
 	c.SamplingPercentage = int32(min(max(sampling, 0), 101)) // clamped so Validate sees out-of-range values
-	c.Concurrency, err = intVar(getenv, EnvConcurrency, 16)
+	c.Concurrency, err = intVar(getenv, EnvConcurrency, DefaultConcurrency)
 	errs = append(errs, err)
 	if v := getenv(EnvDryRun); v != "" {
 		c.DryRun, err = strconv.ParseBool(v)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -45,8 +46,22 @@ type Scope struct {
 	Concurrency int
 }
 
+// ReadError is a part of the inventory that could not be read: an account (the administrator's,
+// for Macie's own figures) in some Regions.
+type ReadError struct {
+	Account string
+	Regions []string
+	Err     error
+}
+
+func (e *ReadError) Error() string {
+	return fmt.Sprintf("%s in %s: %v", e.Account, strings.Join(e.Regions, ", "), e.Err)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
 // Gather reads the inventory of every account of s in every Region of s. What cannot be read is
-// returned as errors and left out of the figures: a Region without Macie's inventory has no
+// returned as *ReadError and left out of the figures: a Region without Macie's inventory has no
 // sizes, an account whose buckets cannot be listed is not Listed.
 func Gather(ctx context.Context, r Reader, s Scope) (Inventory, []error) {
 	var errs []error
@@ -54,14 +69,14 @@ func Gather(ctx context.Context, r Reader, s Scope) (Inventory, []error) {
 	for _, region := range s.Regions {
 		st, err := r.MemberStatuses(ctx, region)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &ReadError{Account: s.Admin, Regions: []string{region}, Err: err})
 		}
 		for a, v := range st {
 			statuses[Key{a, region}] = v
 		}
 		bs, err := r.MacieBuckets(ctx, region)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &ReadError{Account: s.Admin, Regions: []string{region}, Err: err})
 		}
 		for _, b := range bs {
 			k := Key{b.Account, region}
@@ -98,7 +113,7 @@ func taggedScope(ctx context.Context, r Reader, s Scope) (map[Key]map[string]boo
 	for _, region := range s.Regions {
 		bs, err := r.TaggedBuckets(ctx, s.Admin, region)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("reading the administrator's tagged buckets in %s: %w", region, err))
+			errs = append(errs, &ReadError{Account: s.Admin, Regions: []string{region}, Err: err})
 		}
 		mark(Key{s.Admin, region}, bs)
 	}
@@ -124,7 +139,7 @@ func listAll(ctx context.Context, r Reader, s Scope) (map[string]map[string][]st
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				errs = append(errs, err) // the reader's error names the account
+				errs = append(errs, &ReadError{Account: a, Regions: s.Regions, Err: err}) // unlisted everywhere
 				return
 			}
 			out[a] = names

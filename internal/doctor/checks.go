@@ -75,7 +75,7 @@ func roleChecks(ctx context.Context, roles Roles, o Options) []Check {
 		c := Check{Check: CheckReadRole, Account: a}
 		if _, err := roles.BucketNames(ctx, a); err != nil {
 			out = append(out, fail(c, fmt.Sprintf("the read role %s of %s cannot list buckets: %s", o.ReadRole, a, Brief(err)),
-				fmt.Sprintf("deploy the workload stack (role %s) to account %s", o.ReadRole, a)))
+				fmt.Sprintf("deploy the workload stack (role %s) to account %s, or exclude the account in the configuration: add it to ExcludedAccounts of the central stack (a --excluded-accounts flag only changes this command)", o.ReadRole, a)))
 			continue
 		}
 		out = append(out, pass(c, fmt.Sprintf("role %s assumed; buckets listed", o.ReadRole)))

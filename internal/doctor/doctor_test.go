@@ -101,7 +101,8 @@ func TestJobChecks(t *testing.T) {
 func TestRolesQueueAndSample(t *testing.T) {
 	o := Options{Sample: []string{"a", "b"}, ReadRole: "Read", QueueDepth: func(context.Context) (int, error) { return 0, errors.New("no queue") }}
 	r := Run(context.Background(), fakeMacie{}, fakeRoles{"a": true}, o)
-	if len(r.Checks) != 3 || r.Checks[0].Result != Pass || r.Checks[1].Result != Fail || !strings.Contains(r.Checks[1].Remedy, "role Read") ||
+	if len(r.Checks) != 3 || r.Checks[0].Result != Pass || r.Checks[1].Result != Fail || !strings.Contains(r.Checks[1].Remedy, "deploy the workload stack (role Read) to account b") ||
+		!strings.Contains(r.Checks[1].Remedy, "or exclude the account in the configuration: add it to ExcludedAccounts of the central stack") ||
 		r.Checks[2].Result != Fail || r.Summary != (Summary{Pass: 1, Fail: 2}) {
 		t.Errorf("checks %+v", r.Checks)
 	}

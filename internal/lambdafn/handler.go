@@ -48,6 +48,10 @@ type Handler struct {
 	// InitErr is the configuration error found at start, if any. Every invocation then fails with
 	// it, and custom resources are answered FAILED with it, so that stacks do not hang.
 	InitErr error
+	// Config, when set, supplies Engine, DryRun and InitErr at every invocation from the
+	// configuration parameter (read again after its TTL). Lambda runs one invocation at a time
+	// per handler, which this relies on.
+	Config *ConfigSource
 	// DryRun is logged with every summary (the executor decides what dry-run means).
 	DryRun  bool
 	Logger  *slog.Logger
@@ -82,6 +86,7 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, err
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return nil, h.unknown(ctx, fmt.Sprintf("payload is not a JSON object: %v", err))
 	}
+	h.useConfig(ctx, p.isCustomResource())
 	switch {
 	case p.isCustomResource():
 		return h.customResource(ctx, payload)
@@ -133,6 +138,15 @@ func (h *Handler) now() time.Time {
 		return h.Now()
 	}
 	return time.Now()
+}
+
+// useConfig takes the engine of the configuration in force from h.Config, if set; fresh reads
+// the configuration afresh (a stack update may just have changed it).
+func (h *Handler) useConfig(ctx context.Context, fresh bool) {
+	if h.Config == nil {
+		return
+	}
+	h.Engine, h.DryRun, h.InitErr = h.Config.Current(ctx, fresh)
 }
 
 // engine returns the engine, or an error saying why this deployment has none.

@@ -68,6 +68,14 @@ func TestLoadSettings(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), EnvMode) {
 		t.Errorf("unknown mode: %v, want an error naming %s", err, EnvMode)
 	}
+	s, err = LoadSettings(env(map[string]string{config.EnvAdminAccount: admin, EnvConfigParameter: "/macie-selfservice/config"}))
+	if err != nil || s.Parameter != "/macie-selfservice/config" || s.Admin != admin {
+		t.Errorf("configuration parameter: %+v, %v", s, err)
+	}
+	_, err = LoadSettings(env(map[string]string{EnvConfigParameter: "/macie-selfservice/config"}))
+	if err == nil || !strings.Contains(err.Error(), config.EnvAdminAccount) {
+		t.Errorf("configuration parameter without an account: %v", err)
+	}
 	s, err = LoadSettings(env(map[string]string{config.EnvAdminAccount: admin, config.EnvRegions: "eu-west-1,us-east-1", config.EnvDryRun: "true"}))
 	if err != nil || s.Mode != ModeAdministrator || len(s.Config.Regions) != 2 || !s.Config.DryRun {
 		t.Errorf("administrator mode: %+v, %v", s, err)

@@ -6,13 +6,19 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 )
 
-// EnvMode names the environment variable that says where the function is deployed.
-const EnvMode = "FUNCTION_MODE"
+// Environment variables the function reads at start.
+const (
+	// EnvMode says where the function is deployed.
+	EnvMode = "FUNCTION_MODE"
+	// EnvConfigParameter names the SSM parameter holding the configuration document, which the
+	// central stack writes.
+	EnvConfigParameter = "CONFIG_PARAMETER"
+)
 
 // The modes. The administrator deployment (the default) serves SQS batches, the schedule and
-// both custom resources and needs the engine's configuration (config.FromEnv). The management
-// deployment only designates the Macie administrator (custom resource DelegatedAdmin, whose
-// properties carry the account and the Regions), so it reads no other variable.
+// both custom resources and needs the engine's configuration. The management deployment only
+// designates the Macie administrator (custom resource DelegatedAdmin, whose properties carry the
+// account and the Regions), so it reads no other variable.
 const (
 	ModeAdministrator = "administrator"
 	ModeManagement    = "management"
@@ -21,7 +27,11 @@ const (
 // Settings are what the function reads from its environment at start.
 type Settings struct {
 	Mode string
-	// Config is the engine's configuration; empty in the management mode.
+	// Admin is the administrator account (MACIE_ADMIN_ACCOUNT_ID) and Parameter the SSM parameter
+	// of the configuration, when CONFIG_PARAMETER names one.
+	Admin, Parameter string
+	// Config is the engine's configuration read from the environment when no parameter is
+	// named (the bootstrap run outside the stack); empty in the management mode.
 	Config config.Config
 }
 
@@ -35,6 +45,13 @@ func LoadSettings(getenv func(string) string) (Settings, error) {
 		return s, nil
 	default:
 		return s, fmt.Errorf("%s=%q: must be %q (the default) or %q", EnvMode, s.Mode, ModeAdministrator, ModeManagement)
+	}
+	if s.Parameter = getenv(EnvConfigParameter); s.Parameter != "" {
+		s.Admin = getenv(config.EnvAdminAccount)
+		if !config.ValidAccount(s.Admin) {
+			return s, fmt.Errorf("%s: %q is not a 12-digit account id", config.EnvAdminAccount, s.Admin)
+		}
+		return s, nil
 	}
 	cfg, err := config.FromEnv(getenv)
 	if err != nil {

@@ -153,8 +153,12 @@ func (p *printer) cost(c Cost) {
 		}
 		return
 	}
-	p.line("\nCost (estimate, %s a month under tag scoping): %.2f now, %.2f after this plan: %+.2f a month, %+.2f once for first runs",
-		c.Currency, c.Before, c.After, c.Change, c.InitialChange)
+	unsized := ""
+	if c.UnsizedBuckets > 0 {
+		unsized = fmt.Sprintf(", plus the inspection of %d scanned bucket(s) of unknown size", c.UnsizedBuckets)
+	}
+	p.line("\nCost (estimate, %s a month under tag scoping): %.2f now, %.2f after this plan: %+.2f a month, %+.2f once for first runs%s",
+		c.Currency, c.Before, c.After, c.Change, c.InitialChange, unsized)
 	if c.Note != "" {
 		p.line("  %s", c.Note)
 	}

@@ -6,6 +6,8 @@ package planview
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -41,6 +43,9 @@ type Cost struct {
 	Change float64 `json:"monthlyChange"`
 	// InitialChange is the one-off first run over the buckets the plan brings into the job.
 	InitialChange float64 `json:"initialChange"`
+	// UnsizedBuckets are the buckets the job scans after the plan whose size is unknown (Macie
+	// knows sizes only where it is enabled): their inspection is in no figure above.
+	UnsizedBuckets int `json:"unsizedBuckets"`
 	// Note says what the estimate leaves out or why there is none.
 	Note string `json:"note,omitempty"`
 }
@@ -156,23 +161,45 @@ func summarize(acts []plan.Action) Summary {
 	return s
 }
 
-// roleWarning says that an account's read role could not be assumed, once per account: the same
-// role fails in every Region.
+// roleWarning says that an account's read role could not be assumed in a Region; dedupe makes
+// it one warning per account, naming every Region.
 func roleWarning(f reconcile.Failure, readRole string) plan.Warning {
-	return plan.Warning{Account: f.Account, Message: fmt.Sprintf(
-		"account %s: the read role %s cannot be assumed (sts:AssumeRole denied), so its buckets cannot be read and it is left as it is; deploy the role there (the workload stack) or exclude the account",
-		f.Account, readRole)}
+	return plan.Warning{Account: f.Account, Region: f.Region, Message: fmt.Sprintf(
+		"account %s: the read role %s cannot be assumed (sts:AssumeRole denied) in %s, so its buckets cannot be read and it is left as it is; deploy the workload stack there, or exclude the account in the configuration (ExcludedAccounts of the central stack)",
+		f.Account, readRole, f.Region)}
 }
 
-// dedupe sorts warnings and drops exact repeats.
+// dedupe sorts warnings and makes one of those that say the same of an account in several
+// Regions, naming the Regions (its Region is then empty); exact repeats go.
 func dedupe(ws []plan.Warning) []plan.Warning {
-	plan.SortWarnings(ws)
-	out := ws[:0]
-	for i, w := range ws {
-		if i > 0 && w == ws[i-1] {
-			continue
+	type key struct{ account, bucket, message string }
+	regions := map[key][]string{}
+	var order []key
+	for _, w := range ws {
+		k := key{w.Account, w.Bucket, w.Message}
+		if w.Region != "" {
+			k.message = strings.ReplaceAll(w.Message, w.Region, "\x00")
 		}
+		if _, seen := regions[k]; !seen {
+			order = append(order, k)
+		}
+		if w.Region != "" && !slices.Contains(regions[k], w.Region) {
+			regions[k] = append(regions[k], w.Region)
+		} else if regions[k] == nil {
+			regions[k] = []string{}
+		}
+	}
+	out := make([]plan.Warning, 0, len(order))
+	for _, k := range order {
+		rs := regions[k]
+		slices.Sort(rs)
+		w := plan.Warning{Account: k.account, Bucket: k.bucket, Message: k.message}
+		if len(rs) == 1 {
+			w.Region = rs[0]
+		}
+		w.Message = strings.ReplaceAll(k.message, "\x00", strings.Join(rs, ", "))
 		out = append(out, w)
 	}
+	plan.SortWarnings(out)
 	return out
 }

@@ -37,7 +37,9 @@ func TestNewTurnsRoleFailuresIntoOneWarningPerAccountAndTheRestIntoErrors(t *tes
 	}
 	v := New(p, 3, []plan.Warning{{Account: "1", Region: "us-west-2", Bucket: "b", Message: "far"}}, fails, "ReadRole")
 	if len(v.Warnings) != 2 || v.Warnings[0].Account != "1" || v.Warnings[1].Account != "2" ||
-		!strings.Contains(v.Warnings[1].Message, "read role ReadRole cannot be assumed") {
+		!strings.Contains(v.Warnings[1].Message, "read role ReadRole cannot be assumed (sts:AssumeRole denied) in eu-west-1, us-east-1,") ||
+		!strings.Contains(v.Warnings[1].Message, "deploy the workload stack there, or exclude the account in the configuration") ||
+		v.Warnings[1].Region != "" {
 		t.Fatalf("warnings %+v", v.Warnings)
 	}
 	if len(v.Errors) != 1 || v.Errors[0].Region != "us-east-1" || !v.Errors[0].Retryable ||
@@ -47,6 +49,24 @@ func TestNewTurnsRoleFailuresIntoOneWarningPerAccountAndTheRestIntoErrors(t *tes
 	want := Summary{Enrol: 1, CreateJob: 1, EnablePublication: 1, Changes: 3, PausesHeldBack: 3, Warnings: 2, Errors: 1}
 	if v.Summary != want {
 		t.Fatalf("summary %+v", v.Summary)
+	}
+}
+
+func TestTheSameWarningInSeveralRegionsIsShownOnce(t *testing.T) {
+	p := plan.Plan{Warnings: []plan.Warning{
+		{Account: "3", Region: "us-east-1", Message: "account 3 is protected: kept enabled in us-east-1 although no bucket there is tagged macie=true"},
+		{Account: "3", Region: "eu-west-1", Message: "account 3 is protected: kept enabled in eu-west-1 although no bucket there is tagged macie=true"},
+		{Account: "3", Region: "eu-west-1", Bucket: "b", Message: "near-miss on b"},
+		{Account: "4", Region: "eu-west-1", Message: "account 4 is protected: kept enabled in eu-west-1 although no bucket there is tagged macie=true"},
+	}}
+	v := New(p, 0, nil, nil, "ReadRole")
+	want := []plan.Warning{
+		{Account: "3", Message: "account 3 is protected: kept enabled in eu-west-1, us-east-1 although no bucket there is tagged macie=true"},
+		{Account: "3", Region: "eu-west-1", Bucket: "b", Message: "near-miss on b"},
+		{Account: "4", Region: "eu-west-1", Message: "account 4 is protected: kept enabled in eu-west-1 although no bucket there is tagged macie=true"},
+	}
+	if fmt.Sprint(v.Warnings) != fmt.Sprint(want) || v.Summary.Warnings != 3 {
+		t.Fatalf("warnings %+v (%d counted), want %+v", v.Warnings, v.Summary.Warnings, want)
 	}
 }
 

@@ -18,10 +18,20 @@ const (
 // ExampleRegions are the Regions of the example's buckets.
 var ExampleRegions = []string{"eu-west-1", "us-east-1"}
 
+// ExampleConfigParameter is the parameter holding the configuration the central stack would
+// write, in the administrator account and the first example Region; ExampleConfig is its value.
+const (
+	ExampleConfigParameter = "/macie-selfservice/config"
+	ExampleConfig          = `{"regions":["eu-west-1","us-east-1"],"tagKey":"macie","tagValue":"true",` +
+		`"protectedAccounts":[],"excludedAccounts":[],"readRole":"MacieSelfServiceRead",` +
+		`"orgReadRoleArn":"arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead","samplingPercentage":100,` +
+		`"dryRun":false,"concurrency":16}`
+)
+
 // LoadExample sets up a small organization: a management account, a Macie administrator
 // account (designated in every example Region, as the management stack does) and two workload
 // accounts with buckets in eu-west-1 and us-east-1, some tagged macie=true, some with near-miss
-// tags, some untagged. Buckets holding objects cannot be
+// tags, some untagged, and the administrator's configuration parameter (ExampleConfig). Buckets holding objects cannot be
 // deleted (BucketNotEmpty), as on AWS; the *-scratch buckets are empty.
 func (s *Sandbox) LoadExample() error {
 	s.SetOrganization(ExampleOrganization, ExampleManagement)
@@ -37,6 +47,7 @@ func (s *Sandbox) LoadExample() error {
 	for _, region := range ExampleRegions {
 		s.Macie().SetAdmin(region, ExampleAdmin)
 	}
+	s.PutParameter(ExampleAdmin, ExampleRegions[0], ExampleConfigParameter, ExampleConfig)
 	s.AddRole(ExampleWorkloadA, ExampleReadRole)
 	s.AddRole(ExampleWorkloadB, ExampleReadRole)
 	const gib = 1 << 30

@@ -56,6 +56,7 @@ type Sandbox struct {
 	world *world
 	fault *faults
 	macie macieHook
+	ssm   ssmStore
 
 	mu     sync.Mutex // guards rng, events, reqSeq
 	rng    *rand.Rand

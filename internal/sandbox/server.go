@@ -15,6 +15,7 @@ const (
 	svcOrgs    = "organizations"
 	svcTagging = "tagging"
 	svcMacie   = "macie2"
+	svcSSM     = "ssm"
 )
 
 // JSON 1.1 X-Amz-Target prefixes (the services' targetPrefix in their models).
@@ -83,6 +84,8 @@ func (s *Sandbox) operation(c *call) (name string, known bool) {
 		name, _ = strings.CutPrefix(c.r.Header.Get("X-Amz-Target"), taggingTarget)
 	case svcMacie:
 		name = macieOperation(c.r)
+	case svcSSM:
+		name, _ = strings.CutPrefix(c.r.Header.Get("X-Amz-Target"), ssmTarget)
 	default:
 		return "", false
 	}
@@ -104,6 +107,8 @@ func (s *Sandbox) dispatch(c *call, name string) {
 		s.serveTagging(c, name)
 	case svcMacie:
 		s.macie.serve(c.w, c.r, c.who.Account, c.region)
+	case svcSSM:
+		s.serveSSM(c, name)
 	}
 }
 
@@ -116,6 +121,8 @@ func guessService(r *http.Request) string {
 		return svcOrgs
 	case strings.HasPrefix(target, taggingTarget):
 		return svcTagging
+	case strings.HasPrefix(target, ssmTarget):
+		return svcSSM
 	case r.URL.Query().Get("Action") != "" ||
 		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		return svcSTS

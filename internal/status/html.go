@@ -32,7 +32,10 @@ type ChartRow struct {
 	Scanned    int
 	Coverage   float64 // percent of the in-scope buckets that are scanned
 	MonthlyUSD float64
-	Y          int
+	// Unknown: a pair of the account could not be read, so its coverage and cost are unknown
+	// (shown so, never as 0 % and 0.00).
+	Unknown bool
+	Y       int
 	// CoverageWidth and CostWidth are the bars' lengths in the chart's units.
 	CoverageWidth, CostWidth float64
 }
@@ -59,14 +62,20 @@ func (r Report) Chart() []ChartRow {
 		rows[i].InScope += a.InScope
 		rows[i].Scanned += a.Scanned
 		rows[i].MonthlyUSD += a.MonthlyUSD
+		rows[i].Unknown = rows[i].Unknown || a.Error != ""
 	}
 	maxCost := 0.0
 	for _, row := range rows {
-		maxCost = max(maxCost, row.MonthlyUSD)
+		if !row.Unknown {
+			maxCost = max(maxCost, row.MonthlyUSD)
+		}
 	}
 	for i := range rows {
 		row := &rows[i]
 		row.Y = chartTop + i*chartRowHeight
+		if row.Unknown {
+			continue
+		}
 		if row.InScope > 0 {
 			row.Coverage = 100 * float64(row.Scanned) / float64(row.InScope)
 		}

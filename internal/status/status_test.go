@@ -88,10 +88,13 @@ func TestChartAndPage(t *testing.T) {
 		{Account: "a1", Region: "r1", InScope: 2, Scanned: 1, MonthlyUSD: 4},
 		{Account: "a1", Region: "r2", InScope: 2, Scanned: 2, MonthlyUSD: 2},
 		{Account: "a2", Region: "r1", MonthlyUSD: 3, Buckets: []Bucket{{Name: "<b>", Reason: "x"}}},
+		{Account: "a3", Region: "r1", Status: "unknown", Error: "AccessDenied: role"},
+		{Account: "a3", Region: "r2", InScope: 1, Scanned: 1, MonthlyUSD: 9},
 	}}
 	rows := rep.Chart()
-	if len(rows) != 2 || rows[0].Coverage != 75 || rows[0].CostWidth != chartBarMax || rows[1].CostWidth != chartBarMax/2 ||
-		rows[1].Coverage != 0 || rows[1].Y != chartTop+chartRowHeight {
+	if len(rows) != 3 || rows[0].Coverage != 75 || rows[0].CostWidth != chartBarMax || rows[1].CostWidth != chartBarMax/2 ||
+		rows[1].Coverage != 0 || rows[1].Y != chartTop+chartRowHeight || !rows[2].Unknown || rows[2].CostWidth != 0 ||
+		rows[2].CoverageWidth != 0 || rows[0].Unknown {
 		t.Fatalf("rows %+v", rows)
 	}
 	var buf bytes.Buffer
@@ -99,7 +102,8 @@ func TestChartAndPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, want := range []string{`content="default-src 'none'; style-src 'unsafe-inline'"`, `data-account="a2"`, "&lt;b&gt;", "2026-01-02T03:04:05Z", `width="225.0"`} {
+	for _, want := range []string{`content="default-src 'none'; style-src 'unsafe-inline'"`, `data-account="a2"`, "&lt;b&gt;", "2026-01-02T03:04:05Z", `width="225.0"`,
+		`<text class="coverage unknown" x="455"`, `<td class="num unknown" colspan="4">unknown</td>`, `<td class="region">r1</td>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)
 		}
