@@ -6,7 +6,9 @@
 //   - cloudformation/central.yaml, in the delegated Macie administrator account: the
 //     organization's event bus, the queue, the function, its schedule and its role;
 //   - cloudformation/workload.yaml, a service-managed StackSet for every workload account and
-//     managed Region: forwards the S3 events and creates the read-only role;
+//     managed Region: forwards the S3 events and creates the read-only role and the findings topic;
+//   - cloudformation/findings-forward.yaml, in the administrator account, every managed Region
+//     other than the central stack's: forwards Macie findings to the central stack's Region;
 //   - cloudformation/guardrails.yaml, optional, in the management account: a service control
 //     policy that keeps the workload accounts from changing what the self-service depends on or
 //     leaving Macie coverage.
@@ -24,6 +26,8 @@ const (
 	Management = "cloudformation/management.yaml"
 	Central    = "cloudformation/central.yaml"
 	Workload   = "cloudformation/workload.yaml"
+	// FindingsForward forwards findings of the other managed Regions.
+	FindingsForward = "cloudformation/findings-forward.yaml"
 	// Guardrails is optional: a service control policy for the workload OUs.
 	Guardrails = "cloudformation/guardrails.yaml"
 )
@@ -34,5 +38,5 @@ const (
 var Templates embed.FS
 
 // Names lists the templates every deployment needs, in deployment order (Guardrails, optional,
-// is not one of them).
-var Names = []string{Management, Central, Workload}
+// is not one of them; FindingsForward is needed in every managed Region but the central stack's).
+var Names = []string{Management, Central, FindingsForward, Workload}

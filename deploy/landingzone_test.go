@@ -179,7 +179,7 @@ func lzaDeployments(t *testing.T) []deployment {
 }
 
 // TestLandingZoneConfigurationsNameRealTemplatesAndParameters checks that the CfCT manifest and
-// the LZA customizations deploy the three templates in order (and, optionally, the guardrails),
+// the LZA customizations deploy the templates of Names in order (and, optionally, the guardrails),
 // each where it belongs, with only parameters the template declares and every parameter without
 // a default, and that the values agree with each other.
 func TestLandingZoneConfigurationsNameRealTemplatesAndParameters(t *testing.T) {

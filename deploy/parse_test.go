@@ -26,8 +26,9 @@ func TestTemplatesParseIntoTypedResources(t *testing.T) {
 		Central: {"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::Events::EventBus", "AWS::Events::EventBusPolicy", "AWS::Events::Rule",
 			"AWS::IAM::Role", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function", "AWS::Lambda::Permission",
 			"AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SSM::Parameter", "Custom::MacieAdminSetup"},
-		Workload:   {"AWS::Events::Rule", "AWS::IAM::Role"},
-		Guardrails: {"AWS::Organizations::Policy"},
+		Workload:        {"AWS::Events::Rule", "AWS::IAM::Role", "AWS::KMS::Key", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy"},
+		FindingsForward: {"AWS::Events::Rule"},
+		Guardrails:      {"AWS::Organizations::Policy"},
 	}
 	for _, name := range append(slices.Clone(Names), Guardrails) {
 		data, err := Templates.ReadFile(name)

@@ -49,18 +49,36 @@ func fixtureEvents(t *testing.T, path string) []object {
 	return []object{decodeObject(t, string(data))}
 }
 
-// patterns returns the event pattern of every rule of every template, by "template rule".
-func patterns(t *testing.T) map[string]object {
+// patterns returns the event pattern of every rule of every template for events of a source
+// (aws.s3: the S3 calls; aws.macie: the findings), by "template rule".
+func patternsOf(t *testing.T, source string) map[string]object {
 	t.Helper()
 	out := map[string]object{}
 	for _, name := range Names {
 		for _, r := range resources(raw(t, name), name, "AWS::Events::Rule") {
-			if p, ok := r.Props["EventPattern"].(object); ok {
+			if p, ok := r.Props["EventPattern"].(object); ok && slices.Contains(strs(p["source"]), source) {
 				out[name+" "+r.ID] = p
 			}
 		}
 	}
 	return out
+}
+
+// patterns returns the patterns of the rules for the S3 calls.
+func patterns(t *testing.T) map[string]object { return patternsOf(t, "aws.s3") }
+
+func TestEveryRuleIsForS3CallsOrFindings(t *testing.T) {
+	n := 0
+	for _, name := range Names {
+		for _, r := range resources(raw(t, name), name, "AWS::Events::Rule") {
+			if _, ok := r.Props["EventPattern"].(object); ok {
+				n++
+			}
+		}
+	}
+	if got := len(patterns(t)) + len(patternsOf(t, "aws.macie")); got != n {
+		t.Errorf("%d rules with a pattern, %d of them for S3 calls or findings", n, got)
+	}
 }
 
 func TestEventPatternsMatchExactlyTheFourCalls(t *testing.T) {

@@ -22,7 +22,9 @@ var (
 	orgReadRole   = role{Management, "OrgReadRole"}                // assumed in the management account
 	designateRole = role{Management, "DelegatedAdminFunctionRole"} // the DelegatedAdmin custom resource
 	forwardRole   = role{Workload, "ForwardRole"}                  // EventBridge forwarding to the bus
-	allRoles      = []role{functionRole, readRole, orgReadRole, designateRole, forwardRole}
+	// EventBridge forwarding findings from the other managed Regions.
+	findingsForwardRole = role{Central, "FindingsForwardRole"}
+	allRoles            = []role{functionRole, readRole, orgReadRole, designateRole, forwardRole, findingsForwardRole}
 )
 
 // callers assigns every method of sdk.go ("Interface.Method") to the roles that call it.
@@ -49,6 +51,7 @@ var callers = map[string][]role{
 	"OrganizationsAPI.DescribeAccount":               {orgReadRole},
 	"STSAPI.AssumeRole":                              {functionRole},
 	"STSAPI.GetCallerIdentity":                       {functionRole},
+	"SNSAPI.Publish":                                 {functionRole},
 	"SSMAPI.GetParameter":                            {functionRole}, // maciectl reads it too
 }
 
@@ -58,6 +61,8 @@ var operatorOnly = []string{
 	"MacieAPI.DescribeOrganizationConfiguration",
 	"MacieAPI.GetMacieSession",
 	"MacieAPI.GetUsageTotals",
+	"MacieAPI.ListFindings", // maciectl status: findings per bucket
+	"MacieAPI.GetFindings",
 	"S3API.ListBuckets",
 	"OrganizationsAPI.DescribeOrganization",
 	"SQSAPI.GetQueueAttributes", // maciectl doctor: depth of the dead-letter queue
@@ -68,7 +73,7 @@ var operatorOnly = []string{
 // servicePrefix is the IAM service prefix of each interface of sdk.go.
 var servicePrefix = map[string]string{
 	"MacieAPI": "macie2", "S3API": "s3", "TaggingAPI": "tag", "OrganizationsAPI": "organizations", "STSAPI": "sts",
-	"SQSAPI": "sqs", "SSMAPI": "ssm",
+	"SQSAPI": "sqs", "SNSAPI": "sns", "SSMAPI": "ssm",
 }
 
 // iamOverrides are the methods whose IAM actions are not "<prefix>:<Method>".
@@ -77,6 +82,9 @@ var iamOverrides = map[string][]string{
 	"S3API.ListBuckets": {"s3:ListAllMyBuckets"},
 	// GetCallerIdentity needs no permission and cannot be denied.
 	"STSAPI.GetCallerIdentity": {},
+	// The findings topics are encrypted with a key of their account: SNS uses it with the
+	// publisher's permissions.
+	"SNSAPI.Publish": {"sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"},
 	// The job is created with tags (managed-by), which IAM also authorizes as macie2:TagResource.
 	"MacieAPI.CreateClassificationJob": {"macie2:CreateClassificationJob", "macie2:TagResource"},
 	// Designating the administrator enables Macie's trusted access in Organizations, registers
@@ -95,6 +103,8 @@ var platform = map[role][]string{
 	designateRole: {"logs:CreateLogStream", "logs:PutLogEvents"},
 	// EventBridge puts the forwarded events on the central bus.
 	forwardRole: {"events:PutEvents"},
+	// EventBridge puts the findings of the other managed Regions on the home Region's default bus.
+	findingsForwardRole: {"events:PutEvents"},
 }
 
 // forbidden may be granted to no role: they lose data or enable Macie everywhere.
@@ -253,9 +263,12 @@ var scoped = map[role]map[string][]string{
 	functionRole: {
 		"sts:AssumeRole": {"arn:${AWS::Partition}:iam::*:role/${ReadRoleName}",
 			"arn:${AWS::Partition}:iam::${ManagementAccountId}:role/${OrgReadRoleName}"},
-		"sqs:ReceiveMessage":     {"${Queue.Arn}"},
-		"sqs:DeleteMessage":      {"${Queue.Arn}"},
-		"sqs:GetQueueAttributes": {"${Queue.Arn}"},
+		"sqs:ReceiveMessage":     {"${Queue.Arn}", "${FindingsQueue.Arn}"},
+		"sqs:DeleteMessage":      {"${Queue.Arn}", "${FindingsQueue.Arn}"},
+		"sqs:GetQueueAttributes": {"${Queue.Arn}", "${FindingsQueue.Arn}"},
+		"sns:Publish":            {"arn:${AWS::Partition}:sns:*:*:MacieSelfServiceFindings"},
+		"kms:GenerateDataKey":    {"arn:${AWS::Partition}:kms:*:*:key/*"},
+		"kms:Decrypt":            {"arn:${AWS::Partition}:kms:*:*:key/*"},
 		"logs:PutLogEvents":      {"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${FunctionName}:*"},
 		"macie2:TagResource":     {"arn:${AWS::Partition}:macie2:*:${AWS::AccountId}:classification-job/*"},
 		"ssm:GetParameter":       {"arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ConfigParameterName}"},
@@ -267,6 +280,9 @@ var scoped = map[role]map[string][]string{
 		"events:PutEvents": {"arn:${AWS::Partition}:events:${AdminRegion}:${AdminAccountId}:event-bus/${EventBusName}"},
 	},
 	readRole: {"s3:GetBucketTagging": {"arn:${AWS::Partition}:s3:::*"}},
+	findingsForwardRole: {
+		"events:PutEvents": {"arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"},
+	},
 }
 
 func TestScopedActionsNameTheirResources(t *testing.T) {

@@ -16,7 +16,8 @@ var sample = map[string]string{
 	"AWS::AccountId": "222222222222", "AWS::Partition": "aws", "AWS::Region": "eu-west-1",
 	"OrganizationId": "o-abcdefghij", "ManagementAccountId": "111111111111", "AdminAccountId": "222222222222",
 	"ManagedRegions": "eu-west-1,us-east-1", "CodeBucket": "artifacts", "CodeKey": "lambda.zip",
-	"AdminRegion": "eu-west-1", "HomeRegion": "eu-west-1",
+	"FindingsQueue.Arn": "arn:aws:sqs:eu-west-1:222222222222:macie-selfservice-findings",
+	"AdminRegion":       "eu-west-1", "HomeRegion": "eu-west-1",
 	"ConfigParameter": config.DefaultParameter, // Ref of the parameter resource: its name
 }
 
@@ -38,13 +39,40 @@ func instantiate(t *testing.T, tpl object, v any) string {
 	})
 }
 
+// chooseIf resolves {"Fn::If": [condition, then, else]} with the sample parameters.
+func chooseIf(t *testing.T, tpl object, v any) any {
+	t.Helper()
+	args, ok := obj(v)["Fn::If"].([]any)
+	if !ok || len(args) != 3 {
+		return v
+	}
+	name, _ := args[0].(string)
+	if holds(t, tpl, obj(obj(tpl["Conditions"])[name])) {
+		return args[1]
+	}
+	return args[2]
+}
+
+// holds evaluates a condition made of Fn::Not and Fn::Equals.
+func holds(t *testing.T, tpl object, cond object) bool {
+	t.Helper()
+	if not, ok := cond["Fn::Not"].([]any); ok && len(not) == 1 {
+		return !holds(t, tpl, obj(not[0]))
+	}
+	if eq, ok := cond["Fn::Equals"].([]any); ok && len(eq) == 2 {
+		return instantiate(t, tpl, eq[0]) == instantiate(t, tpl, eq[1])
+	}
+	t.Fatalf("condition %v: only Fn::Not and Fn::Equals are evaluated", cond)
+	return false
+}
+
 // environment returns a function's environment as the deployed function would see it.
 func environment(t *testing.T, name, id string) func(string) string {
 	tpl := raw(t, name)
 	vars := obj(obj(one(t, tpl, name, id).Props["Environment"])["Variables"])
 	env := map[string]string{}
 	for k, v := range vars {
-		env[k] = instantiate(t, tpl, v)
+		env[k] = instantiate(t, tpl, chooseIf(t, tpl, v))
 	}
 	return func(k string) string { return env[k] }
 }
@@ -79,6 +107,9 @@ func TestFunctionEnvironmentsAreValidConfigurations(t *testing.T) {
 		c.ReadRole != want.ReadRole || c.OrgRoleARN != want.OrgRoleARN || c.SamplingPercentage != want.SamplingPercentage ||
 		c.Policy.Key != "macie" || c.Policy.Value != "true" || c.DryRun || len(c.ExcludedAccounts) != 0 {
 		t.Errorf("central function configuration %+v, want %+v", c, want)
+	}
+	if fc := s.Findings; !fc.Enabled() || fc.TopicRegion != "eu-west-1" || fc.MinSeverity != "LOW" {
+		t.Errorf("central function findings settings %+v, want routed, to eu-west-1 (this stack's Region), from LOW", fc)
 	}
 	m, err := lambdafn.LoadSettings(environment(t, Management, "DelegatedAdminFunction"))
 	if err != nil || m.Mode != lambdafn.ModeManagement {
@@ -117,6 +148,7 @@ func TestEnvironmentNamesAreKnown(t *testing.T) {
 	known := []string{lambdafn.EnvMode, lambdafn.EnvConfigParameter, config.EnvAdminAccount, config.EnvRegions, config.EnvTagKey, config.EnvTagValue,
 		config.EnvProtected, config.EnvExcluded, config.EnvReadRole, config.EnvOrgRoleARN, config.EnvSampling,
 		config.EnvDryRun, config.EnvConcurrency,
+		config.EnvFindingsQueueARN, config.EnvFindingsTopicRegion, config.EnvFindingsMinSeverity,
 		"GOMEMLIMIT"} // read by the Go runtime
 	for _, f := range []role{{Central, "Function"}, {Management, "DelegatedAdminFunction"}} {
 		vars := obj(obj(one(t, raw(t, f.Template), f.Template, f.ID).Props["Environment"])["Variables"])

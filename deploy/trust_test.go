@@ -15,11 +15,12 @@ const (
 
 // trusted says who may assume each role: a service, or "" for the central function's role.
 var trusted = map[role]string{
-	functionRole:  "lambda.amazonaws.com",
-	designateRole: "lambda.amazonaws.com",
-	forwardRole:   "events.amazonaws.com",
-	readRole:      "",
-	orgReadRole:   "",
+	functionRole:        "lambda.amazonaws.com",
+	designateRole:       "lambda.amazonaws.com",
+	forwardRole:         "events.amazonaws.com",
+	findingsForwardRole: "events.amazonaws.com",
+	readRole:            "",
+	orgReadRole:         "",
 }
 
 func trustStatements(t *testing.T, r role) []object {

@@ -6,7 +6,9 @@
 // SSM parameter whose JSON document the central stack writes (config.Document). The document is
 // read at the first invocation and again a minute later (lambdafn.ConfigSource); a bad one is
 // refused naming its key and the last good one kept. Without CONFIG_PARAMETER, as outside the
-// stack, the same settings come from the variables of config.FromEnv. An invalid configuration
+// stack, the same settings come from the variables of config.FromEnv. FINDINGS_QUEUE_ARN,
+// FINDINGS_TOPIC_REGION and FINDINGS_MIN_SEVERITY (config.FindingsFromEnv) route the Macie
+// findings, in both cases. An invalid configuration
 // is logged; the function then fails every invocation with it and answers CloudFormation FAILED,
 // rather than crashing at start, so that stacks never wait for an answer.
 //
@@ -66,22 +68,33 @@ func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger 
 	switch {
 	case s.Mode != lambdafn.ModeAdministrator:
 	case s.Parameter != "":
+		read := func(ctx context.Context) (config.Config, error) {
+			d, err := config.Read(ctx, clients.SSM(awsCfg.Region), s.Parameter)
+			if err != nil {
+				return config.Config{}, err
+			}
+			return config.FromDocument(d, s.Admin)
+		}
 		h.Config = &lambdafn.ConfigSource{
-			Read: func(ctx context.Context) (config.Config, error) {
-				d, err := config.Read(ctx, clients.SSM(awsCfg.Region), s.Parameter)
-				if err != nil {
-					return config.Config{}, err
-				}
-				return config.FromDocument(d, s.Admin)
-			},
+			Read: read,
 			Build: func(c config.Config) lambdafn.Engine {
 				return engine.New(awsCfg, c, engine.Options{Logger: logger})
 			},
 			Logger: logger,
 		}
+		if s.Findings.Enabled() {
+			h.Findings = &lambdafn.LazyFindings{Read: read, Build: func(c config.Config) lambdafn.FindingsRouter {
+				return engine.NewFindings(awsCfg, c, s.Findings, engine.Options{Logger: logger})
+			}}
+			h.FindingsQueueARN = s.Findings.QueueARN
+		}
 	default:
 		h.Engine = engine.New(awsCfg, s.Config, engine.Options{Logger: logger})
 		h.DryRun = s.Config.DryRun
+		if s.Findings.Enabled() {
+			h.Findings = engine.NewFindings(awsCfg, s.Config, s.Findings, engine.Options{Logger: logger})
+			h.FindingsQueueARN = s.Findings.QueueARN
+		}
 	}
 	return nil
 }

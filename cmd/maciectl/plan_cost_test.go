@@ -19,7 +19,9 @@ func TestPlanAndCostShareOneEstimate(t *testing.T) {
 	if code, out, errOut := runMaciectl(t, "apply", "--yes", "--endpoint", srv.URL()); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
-	srv.Sandbox().Macie().RefreshInventory() // Macie's daily refresh sizes the new members' buckets
+	// Macie's bucket inventory shows the new members' buckets, and their sizes, only after its
+	// next (daily) refresh.
+	srv.Sandbox().Macie().RefreshInventory()
 	_, out, _ = runMaciectl(t, "plan", "--json", "--endpoint", srv.URL())
 	v := decode[planview.View](t, out)
 	code, out, _ := runMaciectl(t, "cost", "--json", "--endpoint", srv.URL())

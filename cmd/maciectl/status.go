@@ -36,7 +36,8 @@ func newStatusCmd(io streams, runF func(context.Context, *statusOptions) error) 
 Macie member status, the buckets tagged in scope, near-miss tags (Macie=true, macie=True...), and
 for each of these buckets whether the active managed job scans it. That is judged from the job's
 stored bucket criteria (DescribeClassificationJob) and the account's member status, with the
-reason when it does not ("not scanned: member paused"). Per Region: the active job, its status
+reason when it does not ("not scanned: member paused"), and its sensitive data findings (count
+by severity, last seen; ListFindings and GetFindings, two calls per 50 findings). Per Region: the active job, its status
 and last run, the other managed jobs, and whether classification findings go to Security Hub.
 Each account's estimated monthly cost comes from the same model as 'maciectl cost'.
 
@@ -66,7 +67,7 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
 	snap := r.Observe(ctx)
-	rep := status.Build(statusInput(ctx, o, r, snap))
+	rep := status.Build(statusInput(ctx, opts, o, r, snap))
 	if opts.HTML != "" {
 		if err := writeStatusPage(opts, rep); err != nil {
 			return err
@@ -80,7 +81,7 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 
 // statusInput gathers what the report is built from: the snapshot, each Region's active job as
 // stored, and the cost estimate per pair.
-func statusInput(ctx context.Context, o *org, r *reconcile.Reconciler, snap reconcile.Snapshot) status.Input {
+func statusInput(ctx context.Context, opts *statusOptions, o *org, r *reconcile.Reconciler, snap reconcile.Snapshot) status.Input {
 	in := status.Input{Admin: o.Config.AdminAccount, Policy: o.Config.Policy, Members: snap.Members}
 	macie := awsapi.NewMacie(o.Clients)
 	want := plan.NewJobSpec(o.Config.Policy, o.Config.ExcludedAccounts, o.Config.SamplingPercentage).Name
@@ -98,6 +99,7 @@ func statusInput(ctx context.Context, o *org, r *reconcile.Reconciler, snap reco
 			g.Jobs = []plan.Job{}
 		}
 		in.Regions = append(in.Regions, g)
+		in.Findings = append(in.Findings, regionFindings(ctx, opts, macie, rs.Region)...)
 	}
 	var failures []reconcile.Failure
 	in.Backfills, failures = r.BackfillStates(ctx, snap)
@@ -114,6 +116,22 @@ func statusInput(ctx context.Context, o *org, r *reconcile.Reconciler, snap reco
 		in.Costs = prices.Estimate(a, inv).Pairs
 	}
 	return in
+}
+
+// regionFindings reads the sensitive data findings of a Region per bucket; a failure is a warning
+// on standard error, and the report goes on without them.
+func regionFindings(ctx context.Context, opts *statusOptions, macie *awsapi.Macie, region string) []status.BucketFindings {
+	found, err := macie.Findings(ctx, region)
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: findings of %s not read: %v\n", region, err)
+		return nil
+	}
+	out := make([]status.BucketFindings, 0, len(found))
+	for _, b := range found {
+		out = append(out, status.BucketFindings{Account: b.Account, Region: region, Bucket: b.Bucket, Findings: status.Findings{
+			Low: b.BySeverity["Low"], Medium: b.BySeverity["Medium"], High: b.BySeverity["High"], LastSeen: b.LastSeen}})
+	}
+	return out
 }
 
 // writeStatusPage writes the HTML page, whole or not at all.

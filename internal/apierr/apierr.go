@@ -34,6 +34,7 @@ var byCode = map[string]Class{
 	"RequestThrottled":                       Throttled,
 	"RequestThrottledException":              Throttled,
 	"ProvisionedThroughputExceededException": Throttled,
+	"Throttled":                              Throttled, // SNS
 	"InternalServerException":                Transient,
 	"InternalServiceException":               Transient, // Resource Groups Tagging API
 	"InternalError":                          Transient,
@@ -52,6 +53,7 @@ var byCode = map[string]Class{
 	"AccessDenied":                           AccessDenied,
 	"Forbidden":                              AccessDenied,
 	"UnauthorizedOperation":                  AccessDenied,
+	"AuthorizationError":                     AccessDenied, // SNS
 	"AWSOrganizationsNotInUseException":      AccessDenied,
 	"ValidationException":                    Invalid,
 	"InvalidParameterException":              Invalid,

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -96,6 +97,16 @@ func (c *Clients) S3(region string) S3API {
 func (c *Clients) Tagging(region string) TaggingAPI {
 	return cached(c, clientKey{"tagging", region}, func() *resourcegroupstaggingapi.Client {
 		return resourcegroupstaggingapi.NewFromConfig(c.cfg, func(o *resourcegroupstaggingapi.Options) {
+			o.Region = region
+			c.setEndpoint(&o.BaseEndpoint)
+		})
+	})
+}
+
+// SNS returns the SNS client of a Region.
+func (c *Clients) SNS(region string) SNSAPI {
+	return cached(c, clientKey{"sns", region}, func() *sns.Client {
+		return sns.NewFromConfig(c.cfg, func(o *sns.Options) {
 			o.Region = region
 			c.setEndpoint(&o.BaseEndpoint)
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -43,6 +44,8 @@ type MacieAPI interface {
 	GetAutomatedDiscoveryConfiguration(ctx context.Context, in *macie2.GetAutomatedDiscoveryConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.GetAutomatedDiscoveryConfigurationOutput, error)
 	ListAutomatedDiscoveryAccounts(ctx context.Context, in *macie2.ListAutomatedDiscoveryAccountsInput, optFns ...func(*macie2.Options)) (*macie2.ListAutomatedDiscoveryAccountsOutput, error)
 	BatchUpdateAutomatedDiscoveryAccounts(ctx context.Context, in *macie2.BatchUpdateAutomatedDiscoveryAccountsInput, optFns ...func(*macie2.Options)) (*macie2.BatchUpdateAutomatedDiscoveryAccountsOutput, error)
+	ListFindings(ctx context.Context, in *macie2.ListFindingsInput, optFns ...func(*macie2.Options)) (*macie2.ListFindingsOutput, error)
+	GetFindings(ctx context.Context, in *macie2.GetFindingsInput, optFns ...func(*macie2.Options)) (*macie2.GetFindingsOutput, error)
 }
 
 // S3API is the part of the Amazon S3 client the project uses.
@@ -76,6 +79,12 @@ type SQSAPI interface {
 	GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error)
 	ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error)
 	DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error)
+}
+
+// SNSAPI is the part of the Amazon SNS client the project uses: the function publishes each
+// finding to the findings topic of the account that owns the bucket.
+type SNSAPI interface {
+	Publish(ctx context.Context, in *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
 }
 
 // SSMAPI is the part of the AWS Systems Manager client the project uses: the function and

@@ -60,6 +60,10 @@ type Handler struct {
 	HTTP *http.Client
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Findings routes Macie findings; nil where they are not routed. FindingsQueueARN is the
+	// queue whose SQS batches are findings.
+	Findings         FindingsRouter
+	FindingsQueueARN string
 	// StaleRetry is how long to wait before reconciling again the pairs whose reads looked older
 	// than their events; zero means DefaultStaleRetry, a negative value never retries in the
 	// invocation (the messages are handed back to the queue).
@@ -72,7 +76,8 @@ var ErrUnknownEvent = errors.New("unrecognised invocation")
 // probe holds the members that tell the kinds of invocation apart.
 type probe struct {
 	Records []struct {
-		EventSource string `json:"eventSource"`
+		EventSource    string `json:"eventSource"`
+		EventSourceARN string `json:"eventSourceARN"`
 	} `json:"Records"`
 	Source      string `json:"source"`
 	DetailType  string `json:"detail-type"`
@@ -93,6 +98,8 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, err
 	case h.InitErr != nil:
 		h.log().ErrorContext(ctx, "invalid configuration", slog.String("error", h.InitErr.Error()))
 		return nil, fmt.Errorf("invalid configuration: %w", h.InitErr)
+	case p.isSQS() && h.Findings != nil && h.isFindingsBatch(p):
+		return h.findingsBatch(ctx, payload)
 	case p.isSQS():
 		return h.sqsBatch(ctx, payload)
 	case p.Source == "aws.events" && p.DetailType == "Scheduled Event":

@@ -33,6 +33,8 @@ type Settings struct {
 	// Config is the engine's configuration read from the environment when no parameter is
 	// named (the bootstrap run outside the stack); empty in the management mode.
 	Config config.Config
+	// Findings says how findings are routed (administrator mode only).
+	Findings config.Findings
 }
 
 // LoadSettings reads and validates the environment once; errors name the variable.
@@ -45,6 +47,10 @@ func LoadSettings(getenv func(string) string) (Settings, error) {
 		return s, nil
 	default:
 		return s, fmt.Errorf("%s=%q: must be %q (the default) or %q", EnvMode, s.Mode, ModeAdministrator, ModeManagement)
+	}
+	var err error
+	if s.Findings, err = config.FindingsFromEnv(getenv); err != nil {
+		return s, fmt.Errorf("configuration: %w", err)
 	}
 	if s.Parameter = getenv(EnvConfigParameter); s.Parameter != "" {
 		s.Admin = getenv(config.EnvAdminAccount)

@@ -29,6 +29,8 @@ func writeError(w http.ResponseWriter, r *http.Request, svc, reqID string, e *ap
 		writeS3Error(w, r, reqID, e)
 	case svcSTS:
 		writeQueryError(w, reqID, e)
+	case svcSNS:
+		writeSNSError(w, reqID, e)
 	case svcMacie:
 		writeRESTJSONError(w, reqID, e)
 	default:
@@ -74,6 +76,24 @@ func writeQueryError(w http.ResponseWriter, reqID string, e *apiError) {
 	}
 	w.Header().Set("x-amzn-RequestId", reqID)
 	writeXML(w, e.Status, queryErrorBody{Type: kind, Code: e.Code, Message: e.Message, RequestID: reqID})
+}
+
+// snsErrorBody is SNS's Query-protocol error document.
+type snsErrorBody struct {
+	XMLName   xml.Name `xml:"http://sns.amazonaws.com/doc/2010-03-31/ ErrorResponse"`
+	Type      string   `xml:"Error>Type"`
+	Code      string   `xml:"Error>Code"`
+	Message   string   `xml:"Error>Message"`
+	RequestID string   `xml:"RequestId"`
+}
+
+func writeSNSError(w http.ResponseWriter, reqID string, e *apiError) {
+	kind := "Sender"
+	if e.Status >= 500 {
+		kind = "Receiver"
+	}
+	w.Header().Set("x-amzn-RequestId", reqID)
+	writeXML(w, e.Status, snsErrorBody{Type: kind, Code: e.Code, Message: e.Message, RequestID: reqID})
 }
 
 // writeJSONError writes an AWS JSON 1.1 error: the code in X-Amzn-ErrorType and __type.

@@ -159,12 +159,12 @@ func faultError(spec, svc, op string) *apiError {
 
 var throttleCodes = map[string]string{
 	svcS3: "SlowDown", svcSTS: "Throttling", svcOrgs: "TooManyRequestsException",
-	svcTagging: "ThrottledException", svcMacie: "ThrottlingException",
+	svcTagging: "ThrottledException", svcMacie: "ThrottlingException", svcSNS: "Throttled",
 }
 
 var internalCodes = map[string]string{
 	svcS3: "InternalError", svcSTS: "InternalFailure", svcOrgs: "ServiceException",
-	svcTagging: "InternalServiceException", svcMacie: "InternalServerException",
+	svcTagging: "InternalServiceException", svcMacie: "InternalServerException", svcSNS: "InternalError",
 }
 
 // knownStatus is the HTTP status AWS uses for an error code in a service (400 by default).
@@ -176,6 +176,8 @@ func knownStatus(code, svc string) int {
 		return http.StatusForbidden
 	case "NoSuchBucket", "NoSuchTagSet":
 		return http.StatusNotFound
+	case "Throttled": // SNS
+		return http.StatusTooManyRequests
 	case "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "BucketNotEmpty":
 		return http.StatusConflict
 	}

@@ -124,6 +124,11 @@ func TestAutomatedDiscoverySamplesUntaggedBucketsWhereEnabled(t *testing.T) {
 	if c.Analysed != 10 || c.Analyses != 10 || c.AnalysedWhileOutOfScope != 10 {
 		t.Fatalf("after one cycle: %+v, want 1%% of 1000 analysed, out of scope", c)
 	}
+	out, err := m.macie(admin).DescribeBuckets(context.Background(), &macie2.DescribeBucketsInput{})
+	if err != nil || len(out.Buckets) != 1 || out.Buckets[0].AutomatedDiscoveryMonitoringStatus != types.AutomatedDiscoveryMonitoringStatusMonitored ||
+		!aws.ToTime(out.Buckets[0].LastAutomatedDiscoveryTime).Equal(modelStart.Add(24*time.Hour)) {
+		t.Fatalf("bucket metadata %+v, %v", out, err)
+	}
 	m.advance(48 * time.Hour)
 	if c := m.coverage("untagged"); c.Analysed != 30 {
 		t.Fatalf("after three cycles %d distinct objects analysed, want 30 (new ones first)", c.Analysed)
@@ -270,5 +275,56 @@ func TestPausedAndCancelledJobsDoNotRun(t *testing.T) {
 	m.wantCoverage("held", 115, 110, 110)
 	if d := m.describe(id); aws.ToFloat64(d.Statistics.NumberOfRuns) != 2 {
 		t.Fatalf("%v runs, want 2", aws.ToFloat64(d.Statistics.NumberOfRuns))
+	}
+}
+
+func TestObjectsPutAtARunsStartGoToTheNextRun(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "edge", tagged, 0, 0)
+	m.job(dailyTagJob("edge", true))
+	m.advance(24 * time.Hour) // the clock stands at the second run's start, which has run
+	m.objects(wlA, "edge", ObjectGroup{Count: 4, SizeBytes: 4})
+	m.sb.Macie().RunDue()
+	m.wantCoverage("edge", 4, 0, 0)
+	m.advance(24 * time.Hour)
+	m.wantCoverage("edge", 4, 4, 4)
+}
+
+func TestObjectsPutJustBeforeAJobAtTheSameMomentAreExisting(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "same-moment", tagged, 0, 0)
+	m.objects(wlA, "same-moment", ObjectGroup{Count: 6, SizeBytes: 6}) // last modified now
+	m.job(dailyTagJob("same-moment", true))                            // created now, after them
+	m.sb.Macie().RunDue()
+	m.wantCoverage("same-moment", 6, 6, 6)
+	m.advance(48 * time.Hour) // and no later run takes them again
+	m.wantCoverage("same-moment", 6, 6, 6)
+
+	m.bucket(wlA, "same-moment-2", tagged, 0, 0)
+	m.objects(wlA, "same-moment-2", ObjectGroup{Count: 2, SizeBytes: 2})
+	m.job(dailyTagJob("no-initial", false)) // they existed when the job was created: never analysed by it
+	m.advance(48 * time.Hour)
+	if c := m.coverage("same-moment-2"); c.Analysed != 2 || c.Analyses != 2 {
+		t.Fatalf("same-moment-2 %+v: want only the first job's run at its next slot", c)
+	}
+}
+
+func TestAJobPausedFor30DaysIsCancelled(t *testing.T) {
+	m := newModel(t)
+	m.bucket(wlA, "expiring", tagged, 1, 0)
+	id := m.job(dailyTagJob("expiring", true))
+	m.advance(time.Hour)
+	if _, err := m.macie(admin).UpdateClassificationJob(context.Background(), &macie2.UpdateClassificationJobInput{
+		JobId: aws.String(id), JobStatus: types.JobStatusUserPaused}); err != nil {
+		t.Fatal(err)
+	}
+	m.advance(29 * 24 * time.Hour)
+	if d := m.describe(id); d.JobStatus != types.JobStatusUserPaused ||
+		!aws.ToTime(d.UserPausedDetails.JobExpiresAt).Equal(modelStart.Add(time.Hour+30*24*time.Hour)) {
+		t.Fatalf("after 29 days: %s, expires %v", d.JobStatus, d.UserPausedDetails)
+	}
+	m.advance(24 * time.Hour)
+	if d := m.describe(id); d.JobStatus != types.JobStatusCancelled {
+		t.Fatalf("after 30 days paused the job is %s", d.JobStatus)
 	}
 }

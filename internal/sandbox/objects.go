@@ -29,11 +29,12 @@ type bucketObjects struct {
 	firstAnalysis        time.Time
 }
 
-// objectGroup is a stored group with its id, its key (single objects only) and how many of its
-// objects (from the first) have been analysed at least once.
+// objectGroup is a stored group with its id, its key (single objects only), its place in the
+// order of all puts (seq) and how many of its objects (from the first) have been analysed at
+// least once.
 type objectGroup struct {
 	ObjectGroup
-	id       int64
+	id, seq  int64
 	key      string
 	analysed int64
 }
@@ -86,7 +87,8 @@ func (w *world) putObjects(account, name, key string, g ObjectGroup) error {
 		o.groups = slices.DeleteFunc(o.groups, func(x objectGroup) bool { return x.id == id })
 	}
 	o.nextID++
-	o.groups = append(o.groups, objectGroup{ObjectGroup: g, id: o.nextID, key: key})
+	w.seq++
+	o.groups = append(o.groups, objectGroup{ObjectGroup: g, id: o.nextID, seq: w.seq, key: key})
 	if key != "" {
 		o.byKey[key] = o.nextID
 	}
@@ -126,9 +128,16 @@ func (s *Sandbox) Objects(account, bucket string) []macie.ObjectGroup {
 	out := make([]macie.ObjectGroup, 0, len(o.groups))
 	for _, g := range o.groups {
 		out = append(out, macie.ObjectGroup{
-			ID: g.id, Key: g.key, Count: g.Count, SizeBytes: g.SizeBytes, Sensitive: g.Sensitive,
+			ID: g.id, Seq: g.seq, Key: g.key, Count: g.Count, SizeBytes: g.SizeBytes, Sensitive: g.Sensitive,
 			SensitiveType: g.SensitiveType, LastModified: g.LastModified, Analysed: g.analysed,
 		})
 	}
 	return out
+}
+
+// ObjectSeq returns the Seq of the latest group of objects put in any bucket (macie.World).
+func (s *Sandbox) ObjectSeq() int64 {
+	s.world.mu.Lock()
+	defer s.world.mu.Unlock()
+	return s.world.seq
 }

@@ -1,5 +1,5 @@
 // Package sandbox is a local, multi-account AWS on loopback: one http.Handler that speaks the real
-// wire protocols of S3 (REST-XML), STS (Query), Organizations and the Resource Groups Tagging API
+// wire protocols of S3 (REST-XML), STS and SNS (Query), Organizations and the Resource Groups Tagging API
 // (JSON 1.1) and Amazon Macie (REST-JSON, delegated to package macie), so that unmodified
 // aws-sdk-go-v2 clients and the AWS CLI work against it.
 //
@@ -57,6 +57,8 @@ type Sandbox struct {
 	fault *faults
 	macie macieHook
 	ssm   ssmStore
+	// topics is the SNS state (sns.go).
+	topics *topics
 
 	mu     sync.Mutex // guards rng, events, reqSeq
 	rng    *rand.Rand
@@ -77,6 +79,7 @@ func New(opts Options) *Sandbox {
 		fault: newFaults(opts.Seed),
 		rng:   rand.New(rand.NewPCG(uint64(opts.Seed), 0x5a4d0b0c)),
 	}
+	s.topics = newTopics()
 	s.macie = newMacieHook(s, opts.PageSize)
 	s.world.setLag(max(opts.TagReadLag, 0))
 	return s

@@ -15,6 +15,7 @@ const (
 	svcOrgs    = "organizations"
 	svcTagging = "tagging"
 	svcMacie   = "macie2"
+	svcSNS     = "sns"
 	svcSSM     = "ssm"
 )
 
@@ -74,7 +75,7 @@ func (s *Sandbox) operation(c *call) (name string, known bool) {
 	switch c.svc {
 	case svcS3:
 		name = s3Operation(c.r)
-	case svcSTS:
+	case svcSTS, svcSNS:
 		if err := c.r.ParseForm(); err == nil {
 			name = c.r.Form.Get("Action")
 		}
@@ -107,6 +108,8 @@ func (s *Sandbox) dispatch(c *call, name string) {
 		s.serveTagging(c, name)
 	case svcMacie:
 		s.macie.serve(c.w, c.r, c.who.Account, c.region)
+	case svcSNS:
+		s.serveSNS(c, name)
 	case svcSSM:
 		s.serveSSM(c, name)
 	}

@@ -20,6 +20,7 @@ type world struct {
 	buckets map[string]*bucketState    // global bucket namespace: name -> bucket
 	objects map[string]*bucketObjects  // bucket name -> its objects (objects.go)
 	owned   map[string]map[string]bool // account -> names of its buckets
+	seq     int64                      // groups of objects put so far, in every bucket
 	inScope func(tags map[string]string) bool
 	issued  map[string]principal // access key id issued by AssumeRole -> principal
 	// lag is how far tag reads lag behind writes; history keeps the versions they may still see.
@@ -157,7 +158,8 @@ func (w *world) putBucket(b Bucket, now time.Time) error {
 		// modified now, with nothing sensitive.
 		o := w.objectsLocked(b.Name)
 		o.nextID++
-		o.groups = []objectGroup{{id: o.nextID, ObjectGroup: ObjectGroup{Count: max(b.Objects, 1), SizeBytes: b.SizeBytes,
+		w.seq++
+		o.groups = []objectGroup{{id: o.nextID, seq: w.seq, ObjectGroup: ObjectGroup{Count: max(b.Objects, 1), SizeBytes: b.SizeBytes,
 			SensitiveType: macie.PersonalInformation, LastModified: now}}}
 		w.buckets[b.Name].Objects, w.buckets[b.Name].SizeBytes = o.totals()
 	}

@@ -79,7 +79,7 @@ type Bucket struct {
 	// SensitiveObjects is how many of them hold sensitive data, of SensitiveType.
 	SensitiveObjects float64 `yaml:"sensitiveObjects"`
 	SensitiveType    string  `yaml:"sensitiveType"`
-	// AgeDays is how long before the start they were last modified.
+	// AgeDays is how long before the start they were last modified (0: just before it).
 	AgeDays float64 `yaml:"ageDays"`
 }
 

@@ -40,7 +40,7 @@ func (c *checker) organization() error {
 		return err
 	}
 	if len(o.Regions) == 0 {
-		return errAt("$.organization.regions", "at least one managed Region is required")
+		return missing("$.organization.regions", "at least one managed Region")
 	}
 	for i, r := range o.Regions {
 		if err := region(fmt.Sprintf("$.organization.regions[%d]", i), r); err != nil {

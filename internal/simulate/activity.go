@@ -85,9 +85,6 @@ func (r *runner) noteActivity(ctx context.Context, e *Entry) {
 		return
 	}
 	now = r.fullTally(now)
-	if !maps.Equal(r.last.runs, now.runs) {
-		r.jobRanAt = r.clock.Now()
-	}
 	what := activity(r.last, now)
 	r.last = now
 	if what == "" {

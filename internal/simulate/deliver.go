@@ -54,6 +54,7 @@ func order(msgs []message, d scenario.Deliver) []message {
 // then, or fails for good, is listed as failed.
 func (r *runner) deliver(ctx context.Context, e *Entry, msgs []message) {
 	e.Events += len(msgs)
+	msgs = r.routeFindings(ctx, e, msgs)
 	for len(msgs) > 0 {
 		changes := make([]event.Change, 0, len(msgs))
 		for i := range msgs {

@@ -29,6 +29,8 @@ type Output struct {
 	Timeline []Entry    `json:"-"`
 	// scenario is what ran, for the text's starting state and the accounts left out of the gap.
 	scenario *scenario.Scenario
+	// Notifications are the messages the findings topics received.
+	Notifications []Notification `json:"notifications"`
 }
 
 // MemberState is one workload account in one managed Region.
@@ -83,6 +85,8 @@ type Entry struct {
 	Warnings        []plan.Warning
 	// Runs are what happened while virtual time passed: Macie's runs and the scheduled reconciles.
 	Runs []Entry
+	// Notified counts the findings published to their teams.
+	Notified int
 }
 
 func (o *Output) fail(f reconcile.Failure) {
@@ -122,6 +126,7 @@ func (r *runner) finish() {
 		}
 	}
 	r.coverage()
+	o.Notifications = notifications(r.sb.Published())
 	r.sortOutput()
 	o.APICalls = map[string]int{}
 	for op, n := range r.sb.Calls() {

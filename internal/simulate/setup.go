@@ -51,17 +51,20 @@ func setup(sb *sandbox.Sandbox, s *scenario.Scenario, now time.Time) error {
 		}
 	}
 	sb.SetCoveragePolicy(EngineConfig(s).Policy.InScope)
+	setupTopics(sb, s)
 	return nil
 }
 
-// initialBucket creates a bucket with its objects, last modified AgeDays before now.
+// initialBucket creates a bucket with its objects, last modified AgeDays before now, and at
+// least a second before: the initial state exists before the scenario starts, so a job created
+// at the start finds the objects already there.
 func initialBucket(sb *sandbox.Sandbox, b scenario.Bucket, now time.Time) error {
 	err := sb.PutBucket(sandbox.Bucket{Account: b.Account, Region: b.Region, Name: b.Name, Tags: b.Tags})
 	if err != nil {
 		return fmt.Errorf("initial bucket %s: %w", b.Name, err)
 	}
 	if g := b.Group(); g.N() > 0 {
-		if err := sb.PutObjects(b.Account, b.Name, objectGroup(g, now.Add(-b.Age()))); err != nil {
+		if err := sb.PutObjects(b.Account, b.Name, objectGroup(g, now.Add(-max(b.Age(), time.Second)))); err != nil {
 			return fmt.Errorf("initial bucket %s: %w", b.Name, err)
 		}
 	}

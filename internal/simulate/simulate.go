@@ -19,6 +19,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
+	"github.com/macieselfservice/macie-selfservice/internal/findings"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
@@ -58,10 +59,10 @@ type runner struct {
 	clock     *vclock.Clock
 	// nextSweep is when the scheduled full reconcile runs next.
 	nextSweep time.Time
-	// last is what Macie had recorded at the latest note of its activity; jobRanAt is the latest
-	// moment a job run was noted.
-	last     tally
-	jobRanAt time.Time
+	// last is what Macie had recorded at the latest note of its activity.
+	last tally
+	// findings is the function's findings router (notify.go).
+	findings *findings.Router
 }
 
 // Run runs the scenario and returns the final state.
@@ -84,6 +85,9 @@ func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, erro
 		nextSweep: start.Add(s.Config.ReconcileEvery())}
 	r.eng = newEngine(ctx, srv, s, opts.Logs)
 	r.eng.Now = clock.Now
+	if r.findings, err = newFindings(ctx, srv, s, opts.Logs); err != nil {
+		return nil, err
+	}
 	r.last = r.fullTally(r.quickTally())
 	for i, st := range s.Steps {
 		if err := ctx.Err(); err != nil {

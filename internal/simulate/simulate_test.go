@@ -189,12 +189,12 @@ func TestOutputJSONShape(t *testing.T) {
 	}
 	var m map[string]json.RawMessage
 	_ = json.Unmarshal(raw, &m)
-	for _, k := range []string{"members", "scanJobs", "publication", "scanScope", "warnings", "failed", "apiCalls", "coverage", "usage", "findings"} {
+	for _, k := range []string{"members", "scanJobs", "publication", "scanScope", "warnings", "failed", "apiCalls", "coverage", "usage", "findings", "notifications"} {
 		if _, ok := m[k]; !ok {
 			t.Fatalf("no %q in %s", k, raw)
 		}
 	}
-	if len(m) != 10 || string(m["failed"]) != "[]" || string(m["scanJobs"]) != "[]" || string(m["findings"]) != "[]" {
+	if len(m) != 11 || string(m["notifications"]) != "[]" || string(m["failed"]) != "[]" || string(m["scanJobs"]) != "[]" || string(m["findings"]) != "[]" {
 		t.Fatalf("shape %s", raw)
 	}
 }

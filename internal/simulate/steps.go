@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
@@ -45,7 +44,6 @@ func (r *runner) step(ctx context.Context, i int, st scenario.Step) {
 		e.What = r.faults(*st.Faults)
 	case st.PutObjects != nil:
 		e.What, e.Error = r.putObjects(*st.PutObjects)
-		e.Warnings = r.atRunStart(st.PutObjects.Bucket)
 	case st.Advance != nil:
 		r.advance(ctx, &e, *st.Advance)
 	}
@@ -169,21 +167,4 @@ func (r *runner) putObjects(p scenario.PutObjects) (what, failure string) {
 		return what, err.Error()
 	}
 	return what, ""
-}
-
-// atRunStart warns when objects are put at the very moment a job's run started: they are not
-// modified after it, so that job never analyses them.
-func (r *runner) atRunStart(bucket string) []plan.Warning {
-	var out []plan.Warning
-	now, region := r.clock.Now(), r.bucketRegion(bucket)
-	if !r.jobRanAt.Equal(now) {
-		return nil // every job run is noted when it happens
-	}
-	for _, j := range r.sb.Macie().Jobs(r.s.Organization.AdminAccount, region) {
-		if j.LastRunTime.Equal(now) && j.ScheduleFrequency != nil {
-			out = append(out, plan.Warning{Region: region, Bucket: bucket, Message: fmt.Sprintf(
-				"job %s started a run at this very moment: objects put now are not modified after it, so it never analyses them (advance a minute first)", j.Name)})
-		}
-	}
-	return out
 }

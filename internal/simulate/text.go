@@ -50,6 +50,9 @@ func writeDetail(w *errWriter, e Entry, indent string) {
 	if e.Events > 0 || e.Retries > 0 {
 		w.printf("%s%s delivered%s\n", indent, plural(e.Events, "event"), retries(e.Retries))
 	}
+	if e.Notified > 0 {
+		w.printf("%s%s published to the teams that own the buckets\n", indent, plural(e.Notified, "finding"))
+	}
 	for _, r := range e.Results {
 		w.printf("%s%s %s\n", indent, symbols[r.Action.Kind], describe(r))
 	}
@@ -103,6 +106,7 @@ func (o *Output) writeState(w *errWriter) {
 		w.printf("  %s  %s  %s\n", s.Account, s.Region, s.Bucket)
 	}
 	o.writeCoverage(w)
+	o.writeNotifications(w)
 	o.writeProblems(w)
 }
 

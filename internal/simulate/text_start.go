@@ -37,7 +37,7 @@ func writeStart(w *errWriter, s *scenario.Scenario) {
 func age(days float64) string {
 	switch {
 	case days == 0:
-		return "at the start"
+		return "just before the start"
 	case days >= 365:
 		return fmt.Sprintf("%.1f years before", days/365)
 	}

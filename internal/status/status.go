@@ -48,6 +48,8 @@ type Input struct {
 	Costs []cost.PairCost
 	// Backfills are the backfill states of the buckets in scope, if read.
 	Backfills []plan.BucketBackfill
+	// Findings are the sensitive data findings per bucket, if read.
+	Findings []BucketFindings
 }
 
 // Bucket is a bucket that is tagged in scope or carries a near-miss tag.
@@ -63,6 +65,8 @@ type Bucket struct {
 	// Backfill is the one-time analysis of what the bucket held before it was tagged: state
 	// (waiting for Macie's inventory, pending, running, done, given up) and job; nil when not read.
 	Backfill *plan.BucketBackfill `json:"backfill,omitempty"`
+	// Findings counts the bucket's sensitive data findings; nil when it has none.
+	Findings *Findings `json:"findings,omitempty"`
 }
 
 // Account is one (account, Region).
@@ -100,8 +104,14 @@ func Build(in Input) Report {
 	for _, c := range in.Costs {
 		costs[[2]string{c.Account, c.Region}] = c.MonthlyUSD
 	}
+	found := findingsOf(in.Findings)
 	for _, m := range in.Members {
 		a := account(in.Policy, m, regions[m.Region])
+		for i, b := range a.Buckets {
+			if f, ok := found[[3]string{m.Account, m.Region, b.Name}]; ok {
+				a.Buckets[i].Findings = &f
+			}
+		}
 		a.MonthlyUSD = costs[[2]string{m.Account, m.Region}]
 		attachBackfills(&a, in.Backfills)
 		rep.Accounts = append(rep.Accounts, a)

@@ -91,6 +91,9 @@ func bucketNote(b Bucket) string {
 	if len(b.NearMisses) > 0 {
 		note = fmt.Sprintf("near-miss %s; %s", strings.Join(b.NearMisses, ", "), note)
 	}
+	if b.Findings != nil {
+		note += "; " + b.Findings.note()
+	}
 	return note + backfillNote(b.Backfill)
 }
 

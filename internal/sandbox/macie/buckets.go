@@ -151,6 +151,9 @@ func (s *Service) bucketMetadata(b bucketRef, region string, jobs []*Job) map[st
 	if t, ok := s.snapshotAt[key{b.account, region}]; ok {
 		out["lastUpdated"] = timestamp(t)
 	}
+	if t, ok := s.discovered[key{b.account, region}]; ok {
+		out["lastAutomatedDiscoveryTime"] = timestamp(t)
+	}
 	return out
 }
 

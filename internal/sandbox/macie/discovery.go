@@ -107,6 +107,7 @@ func (s *Service) discover(k key, t time.Time) {
 	if from.admin != k.account && !s.isMember(k.account, k.region) {
 		from.admin = k.account // a standalone account's findings are its own
 	}
+	s.discovered[k] = t
 	for _, b := range s.snapshot[k] {
 		ref := bucketRef{account: k.account, monitoring: "MONITORED", Bucket: b}
 		for _, g := range s.world.Objects(k.account, b.Name) {

@@ -44,6 +44,7 @@ type fakeWorld struct {
 	analyses []Analysis
 	events   [][]byte
 	clock    *vclock.Clock
+	seq      int64
 }
 
 // start is when every test's virtual clock starts.
@@ -69,6 +70,12 @@ func (w *fakeWorld) Objects(_, bucket string) []ObjectGroup {
 	return append([]ObjectGroup(nil), w.objects[bucket]...)
 }
 
+func (w *fakeWorld) ObjectSeq() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.seq
+}
+
 func (w *fakeWorld) Analysed(a Analysis) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -91,7 +98,8 @@ func (w *fakeWorld) putObjects(bucket string, count, size, sensitive int64, typ 
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	id := int64(len(w.objects[bucket]) + 1)
-	w.objects[bucket] = append(w.objects[bucket], ObjectGroup{ID: id, Count: count, SizeBytes: size,
+	w.seq++
+	w.objects[bucket] = append(w.objects[bucket], ObjectGroup{ID: id, Seq: w.seq, Count: count, SizeBytes: size,
 		Sensitive: sensitive, SensitiveType: typ, LastModified: w.clock.Now()})
 	return id
 }

@@ -43,7 +43,7 @@ func (s *Service) createClassificationJob(c *call) (any, error) {
 		CreatedAt:     s.now(),
 		seq:           s.seq,
 	}
-	j.nextRun = j.CreatedAt
+	j.nextRun, j.createdSeq = j.CreatedAt, s.world.ObjectSeq()
 	s.jobs[k] = append(s.jobs[k], j)
 	if s.jobTokens[k] == nil {
 		s.jobTokens[k] = map[string]string{}

@@ -32,6 +32,9 @@ type Job struct {
 	Runs        int
 	seq         int       // creation order, a tiebreak for equal CreatedAt
 	nextRun     time.Time // when the next run is due; zero: none (complete or cancelled)
+	// createdSeq and lastRunSeq place the creation and the latest run among object puts
+	// (ObjectGroup.Seq).
+	createdSeq, lastRunSeq int64
 }
 
 // JobDefinition is the body of CreateClassificationJob, with the model's JSON member names.

@@ -33,8 +33,8 @@ func (o origin) by() string {
 //     the administrator's jobs skip the resources it owns); accounts without Macie have none. A
 //     bucket named by bucketDefinitions but not yet in the inventory is skipped too (AWS does not
 //     say; this is the side on which a backfill is hardest);
-//   - the objects are those last modified after the cutoff (cutoff) and not after t, that the
-//     job's scoping selects (scope.go), sampled at samplingPercentage (jobPick);
+//   - the objects are those changed since the cutoff (cutoff, eligible) that the job's scoping
+//     selects (scoping.go), sampled at samplingPercentage (jobPick);
 //   - a ONE_TIME job is COMPLETE after its run; a SCHEDULED one is due again a period later.
 func (s *Service) runJob(k key, j *Job, t time.Time) {
 	if ss := s.sessions[k]; ss != nil && ss.status == StatusEnabled {
@@ -51,34 +51,58 @@ func (s *Service) runJob(k key, j *Job, t time.Time) {
 
 // analyseJob analyses what j selects at t.
 func (s *Service) analyseJob(k key, j *Job, t time.Time) {
-	cutoff := j.cutoff()
+	from, until := j.cutoff(), mark{t, s.world.ObjectSeq()}
 	sc := j.scope()
 	pct := int64(100)
 	if j.SamplingPercentage != nil {
 		pct = int64(*j.SamplingPercentage)
 	}
-	from := origin{admin: k.account, job: j}
+	by := origin{admin: k.account, job: j}
 	for _, b := range j.covers(s.inventory(k.account, k.region)) {
 		for _, g := range s.world.Objects(b.account, b.Name) {
-			if !g.LastModified.After(cutoff) || g.LastModified.After(t) || !sc.selects(g) {
-				continue
+			if j.eligible(g, from, until) && sc.selects(g) {
+				s.analyse(by, k.region, b, g, jobPick(g, pct), t)
 			}
-			s.analyse(from, k.region, b, g, jobPick(g, pct), t)
 		}
 	}
+	j.lastRunSeq = until.seq
 }
 
-// cutoff is the time after which objects must have been last modified for the next run: the
-// start of the preceding run; for the first run, the job's creation when initialRun is false on
-// a SCHEDULED job (absent means false, as in the API), else none (every object).
-func (j *Job) cutoff() time.Time {
+// mark is a moment in the order things happen: a time, and the Seq of the latest object group
+// put by then (several things happen at one moment of a virtual clock).
+type mark struct {
+	at  time.Time
+	seq int64
+}
+
+// before reports whether an object group was put before m: last modified earlier, or at m's
+// time and put no later than m.
+func (m mark) before(g ObjectGroup) bool {
+	return g.LastModified.Before(m.at) || g.LastModified.Equal(m.at) && g.Seq <= m.seq
+}
+
+// eligible reports whether g is in j's run that ends at until (its start: a run takes no time)
+// and follows from: a ONE_TIME job takes everything that exists then; a SCHEDULED run the groups
+// changed after from and by until, so that runs tile time without gap or overlap, also among
+// things that happen at the same moment.
+func (j *Job) eligible(g ObjectGroup, from, until mark) bool {
+	if !until.before(g) {
+		return false
+	}
+	return j.JobType == JobTypeOneTime || !from.before(g)
+}
+
+// cutoff is the moment after which objects must have been changed for the next run: the start
+// of the preceding run; for the first run, the job's creation when initialRun is false on a
+// SCHEDULED job (absent means false, as in the API), else none (every object).
+func (j *Job) cutoff() mark {
 	switch {
 	case j.Runs > 0:
-		return j.LastRunTime
+		return mark{j.LastRunTime, j.lastRunSeq}
 	case j.JobType == JobTypeScheduled && (j.InitialRun == nil || !*j.InitialRun):
-		return j.CreatedAt
+		return mark{j.CreatedAt, j.createdSeq}
 	}
-	return time.Time{}
+	return mark{}
 }
 
 // Schedule returns the job's schedule (daily when it has none, which only ONE_TIME jobs lack).

@@ -29,8 +29,8 @@ func (s *Service) SetInventoryRefresh(d time.Duration) {
 	}
 }
 
-// NextDue returns the next moment something is scheduled: an inventory refresh, a job run or
-// the daily cycle of metering and automated discovery. It is always true: the inventory refresh
+// NextDue returns the next moment something is scheduled: an inventory refresh, a job run, the
+// expiry of a job paused by its user, or the daily cycle of metering and automated discovery. It is always true: the inventory refresh
 // and the daily cycle are always scheduled.
 func (s *Service) NextDue() (time.Time, bool) {
 	s.mu.Lock()
@@ -60,16 +60,35 @@ func (s *Service) runDueLocked() {
 }
 
 // nextLocked returns the earliest scheduled item and what runs it. Items due at the same moment
-// run in this order: the inventory refresh, then job runs (oldest job first), then the daily cycle.
+// run in this order: the inventory refresh, job runs (oldest job first), the expiry of a paused
+// job, the daily cycle.
 func (s *Service) nextLocked() (time.Time, func(time.Time)) {
 	t, run := s.nextRefresh, s.refreshInventory
 	if j, k := s.nextJobLocked(); j != nil && j.nextRun.Before(t) {
 		t, run = j.nextRun, func(at time.Time) { s.runJob(k, j, at) }
 	}
+	if j := s.nextExpiryLocked(); j != nil && j.PausedAt.Add(pausedJobLifetime).Before(t) {
+		t, run = j.PausedAt.Add(pausedJobLifetime), func(time.Time) { j.JobStatus, j.nextRun = JobCancelled, time.Time{} }
+	}
 	if s.nextDaily.Before(t) {
 		t, run = s.nextDaily, s.dailyCycle
 	}
 	return t, run
+}
+
+// nextExpiryLocked returns the USER_PAUSED job that expires first, or nil: Macie cancels a job
+// paused for 30 days (API Reference, UserPausedDetails.jobExpiresAt).
+func (s *Service) nextExpiryLocked() *Job {
+	var best *Job
+	for _, jobs := range s.jobs {
+		for _, j := range jobs {
+			if j.JobStatus == JobUserPaused && (best == nil || j.PausedAt.Before(best.PausedAt) ||
+				j.PausedAt.Equal(best.PausedAt) && j.seq < best.seq) {
+				best = j
+			}
+		}
+	}
+	return best
 }
 
 // nextJobLocked returns the job whose run is due first (creation order breaks ties), or nil.

@@ -47,7 +47,8 @@ type Service struct {
 	snapshot    map[key][]Bucket // (account, Region) -> its buckets at the latest refresh
 	snapshotAt  map[key]time.Time
 	discovery   map[string]*discoveryConfig
-	asddStatus  map[key]string // (account, Region) -> ENABLED or DISABLED for automated discovery
+	asddStatus  map[key]string    // (account, Region) -> ENABLED or DISABLED for automated discovery
+	discovered  map[key]time.Time // (account, Region) -> its latest automated discovery cycle
 	findings    findingStore
 	usage       map[usageKey]*usageRecord
 }
@@ -82,6 +83,7 @@ func New(w World, pageSize int) *Service {
 		snapshotAt:  map[key]time.Time{},
 		discovery:   map[string]*discoveryConfig{},
 		asddStatus:  map[key]string{},
+		discovered:  map[key]time.Time{},
 		findings:    newFindingStore(),
 		usage:       map[usageKey]*usageRecord{},
 	}

@@ -24,6 +24,8 @@ type World interface {
 	Buckets(account, region string) []Bucket
 	// Objects returns a bucket's object groups as they are now, in the order they were put.
 	Objects(account, bucket string) []ObjectGroup
+	// ObjectSeq returns the Seq of the latest group put in any bucket (0 before any).
+	ObjectSeq() int64
 	// Analysed records that objects of one group were analysed.
 	Analysed(a Analysis)
 	// Publish queues one EventBridge event (a JSON document).
@@ -54,6 +56,9 @@ const (
 type ObjectGroup struct {
 	// ID identifies the group within its bucket; a replaced object is a new group.
 	ID int64
+	// Seq orders every put of every bucket (1, 2, ...): it tells apart, among groups last modified
+	// at the same moment, those put before a job run at that moment and those put after it.
+	Seq int64
 	// Key is the object key of a single object put through S3, "" for a group.
 	Key                         string
 	Count, SizeBytes, Sensitive int64

@@ -1,0 +1,53 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Findings says how the function routes Macie sensitive data findings to the accounts that own
+// the buckets. The zero value routes nothing.
+type Findings struct {
+	// QueueARN is the queue of finding events; SQS batches from it are findings. Empty: the
+	// function routes no findings.
+	QueueARN string
+	// TopicRegion is the home Region of the workload stacks, where each account's findings topic is.
+	TopicRegion string
+	// MinSeverity is LOW (the default: every finding), MEDIUM or HIGH.
+	MinSeverity string
+}
+
+// Environment variables read by FindingsFromEnv.
+const (
+	EnvFindingsQueueARN    = "FINDINGS_QUEUE_ARN"
+	EnvFindingsTopicRegion = "FINDINGS_TOPIC_REGION"
+	EnvFindingsMinSeverity = "FINDINGS_MIN_SEVERITY"
+)
+
+// DefaultMinSeverity publishes every finding; teams narrow what they receive with subscription
+// filter policies.
+const DefaultMinSeverity = "LOW"
+
+// Enabled reports whether findings are routed.
+func (f Findings) Enabled() bool { return f.QueueARN != "" }
+
+// FindingsFromEnv reads the findings settings; errors name the variable.
+func FindingsFromEnv(getenv func(string) string) (Findings, error) {
+	f := Findings{QueueARN: getenv(EnvFindingsQueueARN), TopicRegion: getenv(EnvFindingsTopicRegion),
+		MinSeverity: strings.ToUpper(or(getenv(EnvFindingsMinSeverity), DefaultMinSeverity))}
+	var errs []error
+	switch f.MinSeverity {
+	case "LOW", "MEDIUM", "HIGH":
+	default:
+		errs = append(errs, fmt.Errorf("%s=%q: must be LOW, MEDIUM or HIGH", EnvFindingsMinSeverity, getenv(EnvFindingsMinSeverity)))
+	}
+	if f.QueueARN != "" && !strings.HasPrefix(f.QueueARN, "arn:") {
+		errs = append(errs, fmt.Errorf("%s=%q: not a queue ARN", EnvFindingsQueueARN, f.QueueARN))
+	}
+	if f.Enabled() && !regionRE.MatchString(f.TopicRegion) {
+		errs = append(errs, fmt.Errorf("%s=%q: the workload stacks' home Region is needed (like eu-west-1) when %s is set",
+			EnvFindingsTopicRegion, f.TopicRegion, EnvFindingsQueueARN))
+	}
+	return f, errors.Join(errs...)
+}
