@@ -14,7 +14,7 @@ VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 VULN_VERSION   := v1.9.0
 VULNDB_DIR     := $(CURDIR)/.cache/vulndb
 
-.PHONY: help build package demo test soak fuzz vulncheck bench bench-quick lint lint-install vet fmt-check tidy-check verify
+.PHONY: help build package demo test soak soak-events fuzz vulncheck bench bench-quick lint lint-install vet fmt-check tidy-check verify
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -38,6 +38,11 @@ FUZZ_TIME      ?= 20s
 
 soak: ## Run 10,000 randomised convergence sequences (SOAK_SEQUENCES, CONVERGENCE_FIRST_SEED to change).
 	CONVERGENCE_SEQUENCES=$(SOAK_SEQUENCES) $(GO) test -count=1 -timeout 0 -run '^TestRandomSequences$$' -v ./internal/convergence/
+
+SOAK_EVENT_SEQUENCES ?= 1000
+
+soak-events: ## Run 1,000 events-only convergence sequences: no sweep, no final reconcile (SOAK_EVENT_SEQUENCES to change).
+	CONVERGENCE_SEQUENCES=$(SOAK_EVENT_SEQUENCES) $(GO) test -count=1 -timeout 0 -run '^TestEventsOnlySequences$$' -v ./internal/convergence/
 
 fuzz: ## Fuzz the event decoder and the scenario parser, 20 s each (FUZZ_TIME to change).
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZ_TIME) ./internal/event/

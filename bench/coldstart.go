@@ -197,7 +197,7 @@ func coldRun(ctx context.Context, env *Env, emulator string, cmd []string, acct,
 	if !strings.Contains(inv.Answer, `"batchItemFailures":[]`) {
 		return inv, fmt.Errorf("answer %s, want no failed message", inv.Answer)
 	}
-	if checkMember && memberStatus(env, acct) != plan.StatusEnabled {
+	if checkMember && memberStatus(env, acct) != string(plan.StatusEnabled) {
 		return inv, fmt.Errorf("account %s is %q after the event, want Enabled", acct, memberStatus(env, acct))
 	}
 	return inv, nil

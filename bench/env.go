@@ -21,7 +21,6 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
@@ -120,8 +119,7 @@ func NewEngine(endpoint string, concurrency int) *reconcile.Reconciler {
 	return engine.New(AWSConfig(endpoint, Admin), EngineConfig(concurrency), engine.Options{
 		Endpoint: endpoint,
 		Logger:   slog.New(slog.DiscardHandler),
-		Retry:    execute.Backoff{Base: time.Millisecond, Max: 10 * time.Millisecond},
-	})
+	}).Reconciler
 }
 
 // Delta is the calls per operation made between two snapshots of the sandbox's counters.

@@ -133,7 +133,7 @@ func setupCase(env *Env, acct string, c Case, n int) error {
 		}
 	}
 	if c != TagOn {
-		env.SB.Macie().SetMember(Admin, Region, acct, plan.StatusEnabled)
+		env.SB.Macie().SetMember(Admin, Region, acct, string(plan.StatusEnabled))
 	}
 	return nil
 }

@@ -52,6 +52,7 @@ var callers = map[string][]role{
 	"STSAPI.AssumeRole":                              {functionRole},
 	"STSAPI.GetCallerIdentity":                       {functionRole},
 	"SNSAPI.Publish":                                 {functionRole},
+	"SQSAPI.ChangeMessageVisibility":                 {functionRole},
 	"SSMAPI.GetParameter":                            {functionRole}, // maciectl reads it too
 }
 

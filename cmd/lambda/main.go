@@ -91,6 +91,7 @@ func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger 
 	default:
 		h.Engine = engine.New(awsCfg, s.Config, engine.Options{Logger: logger})
 		h.DryRun = s.Config.DryRun
+		h.Queue = func(region string) lambdafn.VisibilityAPI { return clients.SQS(region, "") }
 		if s.Findings.Enabled() {
 			h.Findings = engine.NewFindings(awsCfg, s.Config, s.Findings, engine.Options{Logger: logger})
 			h.FindingsQueueARN = s.Findings.QueueARN

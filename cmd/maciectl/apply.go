@@ -13,6 +13,7 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/planview"
 )
 
@@ -64,7 +65,7 @@ without a terminal and without --yes.`,
 	}
 	opts.Org.register(cmd.Flags())
 	f := cmd.Flags()
-	f.StringVar(&opts.Policy, "policy", string(planview.Sync), "sync (every change) or no-pause (enrolments only, never a pause)")
+	f.StringVar(&opts.Policy, "policy", string(plan.Sync), "sync (every change) or no-pause (enrolments only, never a pause)")
 	f.BoolVar(&opts.Yes, "yes", false, "apply without asking for confirmation")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "show what would be applied and change nothing")
 	f.Float64Var(&opts.Rate, "rate", defaultRate, "most Macie calls a second")

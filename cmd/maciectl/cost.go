@@ -76,8 +76,8 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
 	snap := r.Observe(ctx)
-	rep, inv := costReport(ctx, o, r, snap, prices, a)
-	out := withForecast(ctx, o, r, snap, prices, a, rep, inv)
+	rep, inv := costReport(ctx, o, r.Reconciler, snap, prices, a)
+	out := withForecast(ctx, o, r.Reconciler, snap, prices, a, rep, inv)
 	if opts.Org.JSON {
 		return writeJSON(opts.IO.Out, out)
 	}
@@ -98,9 +98,9 @@ func costReport(ctx context.Context, o *org, r *reconcile.Reconciler, snap recon
 
 // inventoryReader reads what a cost estimate needs with the administrator's clients and the
 // workload accounts' read role.
-func inventoryReader(o *org) *awsapi.Inventory {
+func inventoryReader(o *org) *cost.AWSReader {
 	b := awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount})
-	return awsapi.NewInventory(awsapi.NewMacie(o.Clients), b, o.Config.Regions[0])
+	return cost.NewAWSReader(awsapi.NewMacie(o.Clients), b, o.Config.Regions[0])
 }
 
 // readInventory gathers the inventory of every account of the organization (excluded ones too:

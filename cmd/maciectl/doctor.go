@@ -102,7 +102,7 @@ func sampleAccounts(ctx context.Context, o *org, dir reconcile.Directory, n int)
 	excluded := o.Config.Rules().Excluded
 	var ids []string
 	for _, a := range all {
-		if a.ID != o.Config.AdminAccount && !excluded[a.ID] && (a.Status == "" || a.Status == "ACTIVE") {
+		if a.ID != o.Config.AdminAccount && !excluded[a.ID] && a.Active() {
 			ids = append(ids, a.ID)
 		}
 	}

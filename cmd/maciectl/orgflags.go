@@ -18,7 +18,6 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
 
@@ -239,7 +238,7 @@ func (f *orgFlags) orgRoleARN(ctx context.Context, clients *awsapi.Clients, call
 	return "arn:" + partition + ":iam::" + mgmt + ":role/" + f.OrgRole
 }
 
-// engine returns a reconciler on the organization; dryRun makes it change nothing.
-func (o *org) engine(endpoint string, logger *slog.Logger) *reconcile.Reconciler {
+// engine returns the engine on the organization, with the adapters it wired.
+func (o *org) engine(endpoint string, logger *slog.Logger) *engine.Engine {
 	return engine.New(o.AWS, o.Config, engine.Options{Endpoint: endpoint, Logger: logger})
 }

@@ -55,7 +55,7 @@ part of the organization could not be read).`,
 		},
 	}
 	opts.Org.register(cmd.Flags())
-	cmd.Flags().StringVar(&opts.Policy, "policy", string(planview.Sync), "sync (every change) or no-pause (enrolments only, never a pause)")
+	cmd.Flags().StringVar(&opts.Policy, "policy", string(plan.Sync), "sync (every change) or no-pause (enrolments only, never a pause)")
 	return cmd
 }
 
@@ -110,7 +110,7 @@ type computed struct {
 
 // computePlan reads the organization and builds the plan, its warnings and cost.
 func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
-	policy, err := planview.ParsePolicy(opts.Policy)
+	policy, err := plan.ParsePolicy(opts.Policy)
 	if err != nil {
 		return nil, withExit(2, fmt.Errorf("--policy: %w", err))
 	}
@@ -123,7 +123,7 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	r.Progress = done.update
 	snap := r.Observe(ctx)
 	done.finish()
-	full := withCoverage(ctx, r, &snap, plan.Build(r.Rules, snap.Members, snap.Regions))
+	full := withCoverage(ctx, r.Reconciler, &snap, plan.Build(r.Rules, snap.Members, snap.Regions))
 	p, held := policy.Filter(full)
 	lists := newListCache(r, o)
 	// The administrator's own buckets are scanned by its job too: check them as well (its
@@ -131,7 +131,7 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	accounts := append(planview.Accounts(snap.Members), o.Config.AdminAccount)
 	extra := planview.Unmanaged(ctx, lists, accounts, o.Config.Regions, o.Config.Policy, o.Config.Concurrency)
 	v := planview.New(p, held, extra, snap.Failures, o.Config.ReadRole)
-	v.Cost = planCost(ctx, o, r, costReader(r, o, lists), snap, p)
+	v.Cost = planCost(ctx, o, r.Reconciler, costReader(r, lists), snap, p)
 	return &computed{View: v, Plan: p, Org: o}, nil
 }
 
@@ -146,7 +146,10 @@ func progress(opts *planOptions) *bar {
 	}
 	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(opts.IO.ErrOut),
 		progressbar.OptionSetDescription("reading accounts"), progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish())}
+		progressbar.OptionClearOnFinish(),
+		// No spinner ticker: its goroutine reads the bar's state without the bar's lock (a data
+		// race in the library); the bar redraws on every update instead.
+		progressbar.OptionSetSpinnerChangeInterval(0))}
 }
 
 func (b *bar) update(done, total int) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/cost"
+	"github.com/macieselfservice/macie-selfservice/internal/engine"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/planview"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
@@ -44,17 +45,13 @@ func costNote(a cost.Assumptions, ch cost.Change, unread int) string {
 
 // costReader returns the reader of the bucket inventory that the estimate needs, sharing the
 // engine's adapters (and so its cached role credentials) and the bucket listings of lists.
-func costReader(r *reconcile.Reconciler, o *org, lists *listCache) cost.Reader {
-	m, ok := r.Macie.(*awsapi.Macie)
-	if !ok {
-		m = awsapi.NewMacie(o.Clients)
-	}
-	return costSource{Inventory: awsapi.NewInventory(m, lists.buckets, lists.via), lists: lists}
+func costReader(e *engine.Engine, lists *listCache) cost.Reader {
+	return costSource{AWSReader: cost.NewAWSReader(e.Macie, lists.buckets, lists.via), lists: lists}
 }
 
 // costSource is the inventory reader with bucket listings served from the cache.
 type costSource struct {
-	*awsapi.Inventory
+	*cost.AWSReader
 	lists *listCache
 }
 
@@ -82,13 +79,9 @@ type listCache struct {
 	got map[string][]plan.Bucket
 }
 
-// newListCache reads through the engine's bucket reader when it is the AWS adapter.
-func newListCache(r *reconcile.Reconciler, o *org) *listCache {
-	b, ok := r.Buckets.(*awsapi.Buckets)
-	if !ok {
-		b = awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount})
-	}
-	return &listCache{buckets: b, via: o.Config.Regions[0], got: map[string][]plan.Bucket{}}
+// newListCache reads through the engine's bucket reader.
+func newListCache(e *engine.Engine, o *org) *listCache {
+	return &listCache{buckets: e.Buckets, via: o.Config.Regions[0], got: map[string][]plan.Bucket{}}
 }
 
 // BucketRegions lists an account's buckets with their Regions; a failed listing is not kept.

@@ -105,7 +105,7 @@ func replayRun(ctx context.Context, opts *replayOptions) error {
 	if err != nil {
 		return err
 	}
-	out := replay(ctx, o.engine(opts.Org.Endpoint, nil), msgs, opts.DryRun)
+	out := replay(ctx, o.engine(opts.Org.Endpoint, nil).Reconciler, msgs, opts.DryRun)
 	if queue != nil && !opts.DryRun {
 		if err := deleteReconciled(ctx, queue, opts.QueueURL, out.Messages); err != nil {
 			return err

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 func TestSandboxServeFlags(t *testing.T) {
@@ -54,30 +54,12 @@ func TestSandboxServeFlags(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serveInBackground runs `sandbox serve` until the returned cancel is called, and returns the
 // endpoint it printed.
-func serveInBackground(t *testing.T, opts *sandboxServeOptions) (string, *syncBuffer, func() error) {
+func serveInBackground(t *testing.T, opts *sandboxServeOptions) (string, *testkit.Buffer, func() error) {
 	t.Helper()
-	out := &syncBuffer{}
-	opts.IO = streams{Out: out, ErrOut: &syncBuffer{}}
+	out := &testkit.Buffer{}
+	opts.IO = streams{Out: out, ErrOut: &testkit.Buffer{}}
 	opts.Addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

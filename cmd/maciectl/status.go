@@ -67,7 +67,7 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
 	snap := r.Observe(ctx)
-	rep := status.Build(statusInput(ctx, opts, o, r, snap))
+	rep := status.Build(statusInput(ctx, opts, o, r.Reconciler, snap))
 	if opts.HTML != "" {
 		if err := writeStatusPage(opts, rep); err != nil {
 			return err

@@ -139,12 +139,16 @@ func (m *Macie) DailyRun(ctx context.Context, region, jobID string) (plan.DailyR
 	return plan.DailyRun{ID: d.ID, CreatedAt: d.CreatedAt, LastRunTime: d.LastRunTime}, nil
 }
 
+// inventoryPageSize is SearchResources' documented default page size, asked for explicitly so
+// the call count is known: one call per 50 tagged buckets.
+const inventoryPageSize = 50
+
 // Inventoried lists the buckets Macie's inventory of a Region shows with the policy's tag
 // (SearchResources with a tag criterion, one call per 50 such buckets), with their jobDetails:
 // the buckets the daily job's criteria match at its next run. Macie refreshes the inventory
 // about daily.
 func (m *Macie) Inventoried(ctx context.Context, region string, p tagpolicy.Policy) ([]plan.InventoryBucket, error) {
-	in := &macie2.SearchResourcesInput{MaxResults: aws.Int32(searchPageSize), BucketCriteria: &types.SearchResourcesBucketCriteria{
+	in := &macie2.SearchResourcesInput{MaxResults: aws.Int32(inventoryPageSize), BucketCriteria: &types.SearchResourcesBucketCriteria{
 		Includes: &types.SearchResourcesCriteriaBlock{And: []types.SearchResourcesCriteria{{
 			TagCriterion: &types.SearchResourcesTagCriterion{Comparator: types.SearchResourcesComparatorEq,
 				TagValues: []types.SearchResourcesTagCriterionPair{{Key: aws.String(p.Key), Value: aws.String(p.Value)}}},

@@ -62,7 +62,7 @@ func TestBucketRegionsListsEveryBucketWithItsRegionThroughTheRole(t *testing.T) 
 	}
 	st := &fakeSTS{}
 	as := func(p aws.CredentialsProvider) bucketClients { return &listClients{w: w, creds: p} }
-	b := newBuckets(&listClients{w: w}, st, as, BucketsOptions{ReadRole: "ReadOnly", Self: selfAccount})
+	b := newBuckets(&listClients{w: w}, st, as, BucketsOptions{ReadRole: "ReadOnly", Self: selfAccount, Partition: "aws"})
 	got, err := b.BucketRegions(context.Background(), workload, "eu-west-1")
 	if err != nil {
 		t.Fatal(err)

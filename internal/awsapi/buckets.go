@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -14,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
+	"github.com/macieselfservice/macie-selfservice/internal/lru"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -31,13 +34,16 @@ type BucketsOptions struct {
 	// Self is the caller's own account, whose buckets are read without AssumeRole. Empty: asked
 	// of STS (GetCallerIdentity) once, when a role would otherwise be assumed.
 	Self string
-	// Partition of the role ARNs; empty means "aws".
+	// Partition of the role ARNs; empty means the partition of the Clients' Region (aws-cn for
+	// cn-north-1, aws-us-gov for us-gov-west-1), from the SDK's partition metadata.
 	Partition string
 }
 
 // Buckets reads the buckets of workload accounts through their read-only role. It implements
 // reconcile.BucketReader and is safe for concurrent use. The credentials of each account's role
-// are cached (and refreshed before they expire), as are its clients.
+// (refreshed before they expire) and its clients are cached for the AccountCacheSize accounts
+// used last, each for at most AccountCacheTTL, so that a sweep of many accounts does not keep
+// them all.
 type Buckets struct {
 	base bucketClients
 	sts  STSAPI
@@ -47,20 +53,30 @@ type Buckets struct {
 	selfMu sync.Mutex
 	self   string
 
-	mu       sync.Mutex
-	accounts map[string]bucketClients
+	accounts *lru.Cache[string, bucketClients]
 }
+
+// The bounds of the per-account cache: AccountCacheSize accounts of about 5 KB each, each kept
+// at most AccountCacheTTL, under the hour an assumed role's credentials last by default.
+const (
+	AccountCacheSize = 256
+	AccountCacheTTL  = 45 * time.Minute
+)
 
 // NewBuckets returns the bucket reader. c is the caller's identity; its STS client assumes the
 // read-only roles.
 func NewBuckets(c *Clients, opts BucketsOptions) *Buckets {
+	if opts.Partition == "" {
+		opts.Partition, _ = awsid.Partition(c.cfg.Region) // none: role ARNs are refused, naming why
+	}
 	as := func(p aws.CredentialsProvider) bucketClients { return c.WithCredentials(p) }
 	return newBuckets(c, c.STS(), as, opts)
 }
 
 // newBuckets returns a bucket reader on base, making the clients of a role with as.
 func newBuckets(base bucketClients, st STSAPI, as func(aws.CredentialsProvider) bucketClients, opts BucketsOptions) *Buckets {
-	return &Buckets{base: base, sts: st, as: as, opts: opts, self: opts.Self, accounts: map[string]bucketClients{}}
+	return &Buckets{base: base, sts: st, as: as, opts: opts, self: opts.Self,
+		accounts: lru.New[string, bucketClients](AccountCacheSize, AccountCacheTTL, nil)}
 }
 
 // TaggedBuckets lists the account's buckets in a Region that carry at least one tag, with their
@@ -158,14 +174,17 @@ func (b *Buckets) clientsFor(ctx context.Context, account string) (bucketClients
 	if err != nil {
 		return nil, fmt.Errorf("reading buckets: %w", err)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c, ok := b.accounts[account]
-	if !ok {
-		c = b.as(assumeRole(b.sts, roleArn))
-		b.accounts[account] = c
+	return b.accounts.GetOrAdd(account, func() bucketClients { return b.as(assumeRole(b.sts, roleArn)) }), nil
+}
+
+// S3 returns the S3 client of a Region for an account's buckets, through its read role (cached
+// like the engine's), for readers outside the engine (the cost inventory).
+func (b *Buckets) S3(ctx context.Context, account, region string) (S3API, error) {
+	c, err := b.clientsFor(ctx, account)
+	if err != nil {
+		return nil, err
 	}
-	return c, nil
+	return c.S3(region), nil
 }
 
 // selfAccount returns the caller's account, asking STS the first time it is not known. A failed

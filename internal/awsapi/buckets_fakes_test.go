@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -164,8 +165,10 @@ func (f *fakeSTS) roleARNs() []string {
 	return arns
 }
 
-// newTestBuckets returns a Buckets reading w through fake clients and STS.
+// newTestBuckets returns a Buckets reading w through fake clients and STS, in the aws partition
+// unless opts says otherwise.
 func newTestBuckets(w *fakeWorld, st *fakeSTS, opts BucketsOptions) *Buckets {
+	opts.Partition = cmp.Or(opts.Partition, "aws")
 	as := func(p aws.CredentialsProvider) bucketClients { return &fakeClients{w: w, creds: p} }
 	return newBuckets(&fakeClients{w: w}, st, as, opts)
 }

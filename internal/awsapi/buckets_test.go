@@ -188,3 +188,30 @@ func TestRoleARNPartition(t *testing.T) {
 func bucketEqual(a, b plan.Bucket) bool {
 	return a.Name == b.Name && a.Region == b.Region && maps.Equal(a.Tags, b.Tags)
 }
+
+// A sweep of more accounts than the cache holds keeps only the last AccountCacheSize accounts'
+// credentials and clients; an account read again soon after uses its cached role.
+func TestAccountCacheIsBounded(t *testing.T) {
+	w := newFakeWorld()
+	n := AccountCacheSize * 4
+	for i := range n {
+		w.accounts[fmt.Sprintf("5%011d", i)] = &fakeAccount{tags: map[string]map[string]string{}}
+	}
+	st := &fakeSTS{}
+	b := newTestBuckets(w, st, BucketsOptions{ReadRole: "MacieSelfServiceRead", Self: selfAccount})
+	for i := range n {
+		if _, err := b.TaggedBuckets(context.Background(), fmt.Sprintf("5%011d", i), region); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := b.accounts.Len(); got != AccountCacheSize {
+		t.Fatalf("%d accounts cached after reading %d, want %d", got, n, AccountCacheSize)
+	}
+	last := fmt.Sprintf("5%011d", n-1)
+	if _, err := b.TaggedBuckets(context.Background(), last, region); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(st.roleARNs()); got != n {
+		t.Fatalf("%d roles assumed, want %d: the last account read again uses its cached role", got, n)
+	}
+}

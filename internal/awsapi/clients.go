@@ -33,8 +33,8 @@ type ClientOptions struct {
 // service and Region. It is safe for concurrent use.
 //
 // Every client uses the SDK's standard retryer: exponential backoff with full jitter, retrying
-// throttling errors and 5xx answers up to MaxAttempts, with the SDK's retry quota. No other retry
-// loop lives in this package.
+// throttling errors and 5xx answers up to MaxAttempts, with the SDK's retry quota. It is the
+// project's only retry layer (see the package documentation).
 type Clients struct {
 	cfg  aws.Config
 	opts ClientOptions

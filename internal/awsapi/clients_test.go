@@ -170,7 +170,7 @@ func TestBucketMapsTheSDKsS3Errors(t *testing.T) {
 func TestMemberStatusReadsTheSDKsMacieErrors(t *testing.T) {
 	_, c := newWire(t, 0, 1)
 	m := NewMacie(c)
-	for id, want := range map[string]string{
+	for id, want := range map[string]plan.MemberStatus{
 		"111111111111": plan.StatusNone, "222222222222": plan.StatusNone,
 		"333333333333": plan.StatusNone, "444444444444": plan.StatusPaused,
 	} {
@@ -202,11 +202,30 @@ func TestBucketsSignWithTheAssumedReadRole(t *testing.T) {
 	}
 }
 
+// The read role's ARN names the partition of the Region the clients work in.
+func TestBucketsAssumeTheReadRoleOfTheirPartition(t *testing.T) {
+	for region, want := range map[string]string{
+		"cn-north-1":    "arn:aws-cn:iam::222222222222:role/MacieRead",
+		"us-gov-west-1": "arn:aws-us-gov:iam::222222222222:role/MacieRead",
+	} {
+		w, c := newWire(t, 0, 1)
+		c = NewClients(c.cfg, ClientOptions{Endpoint: c.opts.Endpoint, MaxAttempts: 1})
+		c.cfg.Region = region
+		b := NewBuckets(c, BucketsOptions{ReadRole: "MacieRead", Self: "100000000000"})
+		if _, ok, err := b.Bucket(context.Background(), "222222222222", region, "bucket-a"); err != nil || !ok {
+			t.Fatalf("%s: ok %v, err %v", region, ok, err)
+		}
+		if assumed := w.ops("AssumeRole"); len(assumed) != 1 || assumed[0].roleARN != want {
+			t.Errorf("%s: AssumeRole requests %+v, want %s", region, assumed, want)
+		}
+	}
+}
+
 func TestDirectoryCallsOrganizationsWithTheOrgRole(t *testing.T) {
 	w, c := newWire(t, 0, 1)
 	d := NewDirectory(c, DirectoryOptions{OrgRoleARN: "arn:aws:iam::999999999999:role/OrgRead"})
 	accts, err := d.Accounts(context.Background())
-	if err != nil || len(accts) != 1 || accts[0].Email != "a@example.com" || accts[0].Status != "ACTIVE" {
+	if err != nil || len(accts) != 1 || accts[0].Email != "a@example.com" || !accts[0].Active() {
 		t.Fatalf("Accounts = %+v, %v", accts, err)
 	}
 	if a := w.ops("AssumeRole"); len(a) != 1 || a[0].roleARN != "arn:aws:iam::999999999999:role/OrgRead" {

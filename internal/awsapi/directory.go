@@ -12,6 +12,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/lru"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
@@ -33,7 +34,7 @@ type DirectoryOptions struct {
 // Directory knows the organization's accounts through AWS Organizations. It implements
 // reconcile.Directory and is safe for concurrent use. The account list, and each account
 // described on its own, are cached for a TTL, so events for an account already seen cost no
-// Organizations call.
+// Organizations call; at most DescribedCacheSize described accounts are remembered.
 type Directory struct {
 	org OrganizationsAPI
 	ttl time.Duration
@@ -45,14 +46,16 @@ type Directory struct {
 	accounts  []reconcile.Account
 	byID      map[string]reconcile.Account
 	listedAt  time.Time
-	described map[string]described
+	described *lru.Cache[string, described]
 }
+
+// DescribedCacheSize bounds how many DescribeAccount answers are remembered.
+const DescribedCacheSize = 1024
 
 // described is the answer of DescribeAccount for one account, found or not.
 type described struct {
 	account reconcile.Account
 	ok      bool
-	at      time.Time
 }
 
 // NewDirectory returns the directory, calling Organizations with c's identity or, when
@@ -72,6 +75,7 @@ func newDirectory(org OrganizationsAPI, opts DirectoryOptions) *Directory {
 	if d.now == nil {
 		d.now = time.Now
 	}
+	d.described = lru.New[string, described](DescribedCacheSize, d.ttl, d.now)
 	return d
 }
 
@@ -98,12 +102,12 @@ func (d *Directory) Account(ctx context.Context, id string) (reconcile.Account, 
 	if a, ok := d.cached(id); ok {
 		return a, true, nil
 	}
-	if e, ok := d.describedFresh(id); ok {
+	if e, ok := d.described.Get(id); ok {
 		return e.account, e.ok, nil
 	}
 	out, err := d.org.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(id)})
 	if apierr.Is(err, apierr.NotFound) {
-		d.remember(id, reconcile.Account{}, false)
+		d.described.Add(id, described{})
 		return reconcile.Account{}, false, nil
 	}
 	if err != nil {
@@ -113,25 +117,8 @@ func (d *Directory) Account(ctx context.Context, id string) (reconcile.Account, 
 		return reconcile.Account{}, false, fmt.Errorf("describing account %s: empty answer", id)
 	}
 	a := account(*out.Account)
-	d.remember(id, a, true)
+	d.described.Add(id, described{account: a, ok: true})
 	return a, true, nil
-}
-
-// describedFresh returns the cached DescribeAccount answer for id when it is younger than the TTL.
-func (d *Directory) describedFresh(id string) (described, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	e, ok := d.described[id]
-	return e, ok && d.now().Sub(e.at) < d.ttl
-}
-
-func (d *Directory) remember(id string, a reconcile.Account, ok bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.described == nil {
-		d.described = map[string]described{}
-	}
-	d.described[id] = described{account: a, ok: ok, at: d.now()}
 }
 
 // list reads every account with the SDK paginator.
@@ -146,6 +133,9 @@ func (d *Directory) list(ctx context.Context) ([]reconcile.Account, error) {
 		for _, a := range page.Accounts {
 			accts = append(accts, account(a))
 		}
+	}
+	if len(accts) == 0 {
+		return nil, fmt.Errorf("listing the organization's accounts: %w", reconcile.ErrNoAccounts)
 	}
 	return accts, nil
 }
@@ -187,13 +177,25 @@ func (d *Directory) store(accts []reconcile.Account) {
 	d.accounts, d.byID, d.listedAt = accts, byID, d.now()
 }
 
-// account converts an Organizations account. Status is the account's State (ACTIVE, SUSPENDED,
-// PENDING_CLOSURE, ...), or the older Status field when State is absent: Organizations retires
-// Status in September 2026.
+// account converts an Organizations account. Its state is State, or the older Status field when
+// State is absent (Organizations retires Status in September 2026).
 func account(a orgtypes.Account) reconcile.Account {
-	status := string(a.State)
-	if status == "" {
-		status = string(a.Status)
+	state := a.State
+	if state == "" {
+		state = stateOf(a.Status)
 	}
-	return reconcile.Account{ID: aws.ToString(a.Id), Email: aws.ToString(a.Email), Status: status}
+	return reconcile.Account{ID: aws.ToString(a.Id), Email: aws.ToString(a.Email), State: state}
+}
+
+// stateOf is the state an older account status stands for.
+func stateOf(s orgtypes.AccountStatus) orgtypes.AccountState {
+	switch s {
+	case orgtypes.AccountStatusActive:
+		return orgtypes.AccountStateActive
+	case orgtypes.AccountStatusSuspended:
+		return orgtypes.AccountStateSuspended
+	case orgtypes.AccountStatusPendingClosure:
+		return orgtypes.AccountStatePendingClosure
+	}
+	return ""
 }

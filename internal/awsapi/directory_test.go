@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 // fakeOrg is an organization of n accounts: 000000000001, 000000000002, ...
@@ -60,19 +62,10 @@ func (f *fakeOrg) counts() (lists, describe int) {
 	return f.lists, f.describe
 }
 
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
-
 func TestAccountsListsOncePerTTL(t *testing.T) {
 	org := newFakeOrg(45)
-	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	d := newDirectory(org, DirectoryOptions{Now: clk.now})
+	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	d := newDirectory(org, DirectoryOptions{Now: clk.Now})
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for range 20 {
@@ -92,14 +85,14 @@ func TestAccountsListsOncePerTTL(t *testing.T) {
 			t.Fatalf("page size %d, want 20", n)
 		}
 	}
-	clk.advance(DefaultDirectoryTTL - time.Second)
+	clk.Advance(DefaultDirectoryTTL - time.Second)
 	if _, err := d.Accounts(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if lists, _ := org.counts(); lists != 3 {
 		t.Fatalf("listed again before the TTL: %d calls", lists)
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	if _, err := d.Accounts(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -120,10 +113,10 @@ func TestAccountsReturnsACopy(t *testing.T) {
 
 func TestAccountUsesFreshListElseDescribe(t *testing.T) {
 	org := newFakeOrg(3)
-	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	d := newDirectory(org, DirectoryOptions{Now: clk.now, TTL: time.Minute})
+	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	d := newDirectory(org, DirectoryOptions{Now: clk.Now, TTL: time.Minute})
 	ctx := context.Background()
-	want := reconcile.Account{ID: "000000000002", Email: "000000000002@example.com", Status: "ACTIVE"}
+	want := reconcile.Account{ID: "000000000002", Email: "000000000002@example.com", State: orgtypes.AccountStateActive}
 
 	if a, ok, err := d.Account(ctx, "000000000002"); err != nil || !ok || a != want {
 		t.Fatalf("no list yet: Account = %+v, %v, %v", a, ok, err)
@@ -143,7 +136,7 @@ func TestAccountUsesFreshListElseDescribe(t *testing.T) {
 	if _, ok, err := d.Account(ctx, "999999999999"); err != nil || ok {
 		t.Fatalf("unknown account: ok %v, err %v; want not found", ok, err)
 	}
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	if _, ok, _ := d.Account(ctx, "000000000003"); !ok {
 		t.Fatal("stale list: account not found")
 	}
@@ -154,8 +147,8 @@ func TestAccountUsesFreshListElseDescribe(t *testing.T) {
 
 func TestAccountRemembersWhatItDescribed(t *testing.T) {
 	org := newFakeOrg(3)
-	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	d := newDirectory(org, DirectoryOptions{Now: clk.now, TTL: time.Minute})
+	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	d := newDirectory(org, DirectoryOptions{Now: clk.Now, TTL: time.Minute})
 	ctx := context.Background()
 	for range 5 { // a stream of events for the same two accounts
 		if _, ok, err := d.Account(ctx, "000000000001"); err != nil || !ok {
@@ -168,7 +161,7 @@ func TestAccountRemembersWhatItDescribed(t *testing.T) {
 	if _, n := org.counts(); n != 2 {
 		t.Fatalf("DescribeAccount calls = %d, want one per account", n)
 	}
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	if _, _, err := d.Account(ctx, "000000000001"); err != nil {
 		t.Fatal(err)
 	}
@@ -177,9 +170,34 @@ func TestAccountRemembersWhatItDescribed(t *testing.T) {
 	}
 }
 
-func TestAccountStatusFallsBackToLegacyStatus(t *testing.T) {
-	got := account(orgtypes.Account{Id: aws.String("000000000001"), Status: orgtypes.AccountStatusSuspended})
-	if got.Status != "SUSPENDED" {
-		t.Fatalf("status = %q", got.Status)
+func TestAccountStateFallsBackToLegacyStatus(t *testing.T) {
+	for status, want := range map[orgtypes.AccountStatus]orgtypes.AccountState{
+		orgtypes.AccountStatusSuspended:      orgtypes.AccountStateSuspended,
+		orgtypes.AccountStatusPendingClosure: orgtypes.AccountStatePendingClosure,
+		orgtypes.AccountStatusActive:         orgtypes.AccountStateActive,
+	} {
+		got := account(orgtypes.Account{Id: aws.String("000000000001"), Status: status})
+		if got.State != want || got.Active() != (want == orgtypes.AccountStateActive) {
+			t.Errorf("status %s: state %q, active %v", status, got.State, got.Active())
+		}
+	}
+	got := account(orgtypes.Account{Id: aws.String("000000000001"), State: orgtypes.AccountStateSuspended, Status: orgtypes.AccountStatusActive})
+	if got.State != orgtypes.AccountStateSuspended {
+		t.Errorf("State is preferred to Status: got %q", got.State)
+	}
+}
+
+// An organization has at least its management account: a listing without any account is an
+// error, and it is not cached.
+func TestEmptyListingIsAnError(t *testing.T) {
+	org := newFakeOrg(0)
+	d := newDirectory(org, DirectoryOptions{})
+	for range 2 {
+		if accts, err := d.Accounts(context.Background()); !errors.Is(err, reconcile.ErrNoAccounts) || accts != nil {
+			t.Fatalf("accounts %v, error %v; want ErrNoAccounts", accts, err)
+		}
+	}
+	if lists, _ := org.counts(); lists != 2 {
+		t.Errorf("ListAccounts calls = %d, want 2: an empty answer is not cached", lists)
 	}
 }

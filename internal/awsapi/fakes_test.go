@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/macie2/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
 // apiErr builds an error shaped like the SDK's: an OperationError wrapping an API error.
@@ -33,8 +35,8 @@ type fakeMacie struct {
 	MacieAPI // methods a test does not fake panic when called
 	mu       sync.Mutex
 	calls    map[string]int
-	statuses map[string]string // GetMember answers
-	errs     map[string]error  // operation -> error
+	statuses map[string]plan.MemberStatus // GetMember answers
+	errs     map[string]error             // operation -> error
 	members  []types.Member
 	jobs     []types.JobSummary
 	pageSize int
@@ -50,7 +52,7 @@ type fakeMacie struct {
 }
 
 func newFakeMacie() *fakeMacie {
-	return &fakeMacie{calls: map[string]int{}, statuses: map[string]string{}, errs: map[string]error{}, pageSize: 2}
+	return &fakeMacie{calls: map[string]int{}, statuses: map[string]plan.MemberStatus{}, errs: map[string]error{}, pageSize: 2}
 }
 
 // Macie makes the fake its own client factory.

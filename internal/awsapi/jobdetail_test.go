@@ -9,6 +9,7 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
 
@@ -103,4 +104,12 @@ func TestQueueLocation(t *testing.T) {
 			t.Errorf("%s: %q %q %v", url, r, e, err)
 		}
 	}
+}
+
+// exampleClients serves the example organization and returns the administrator's clients.
+func exampleClients(t *testing.T) (*sandbox.Sandbox, *Clients) {
+	t.Helper()
+	srv := sandboxtest.Example(t, sandbox.Options{})
+	cfg := srv.Config(context.Background(), sandbox.ExampleAdmin, "eu-west-1")
+	return srv.Sandbox(), NewClients(cfg, ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
 }

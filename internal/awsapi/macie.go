@@ -26,6 +26,10 @@ type Macie struct {
 // NewMacie returns the Macie adapter for the identity of c (the administrator account).
 func NewMacie(c *Clients) *Macie { return &Macie{clients: c} }
 
+// Client returns the Macie client of a Region, for readers outside the engine (the cost
+// inventory) that call operations the engine does not.
+func (m *Macie) Client(region string) MacieAPI { return m.clients.Macie(region) }
+
 // notMemberCodes are the answers of GetMember for an account that is not a member: the account
 // was never associated (ResourceNotFoundException), is not associated (ValidationException), or
 // has no Macie at all (AccessDeniedException). A real permission problem of the administrator
@@ -38,7 +42,7 @@ var notMemberCodes = map[string]bool{
 
 // MemberStatus returns an account's relationship status in a Region, plan.StatusNone when it is
 // not a member.
-func (m *Macie) MemberStatus(ctx context.Context, region, account string) (string, error) {
+func (m *Macie) MemberStatus(ctx context.Context, region, account string) (plan.MemberStatus, error) {
 	out, err := m.clients.Macie(region).GetMember(ctx, &macie2.GetMemberInput{Id: aws.String(account)})
 	if notMemberCodes[apierr.Code(err)] {
 		return plan.StatusNone, nil
@@ -49,16 +53,16 @@ func (m *Macie) MemberStatus(ctx context.Context, region, account string) (strin
 	if out.RelationshipStatus == "" {
 		return plan.StatusNone, nil
 	}
-	return string(out.RelationshipStatus), nil
+	return plan.MemberStatus(out.RelationshipStatus), nil
 }
 
 // MemberStatuses returns the status of every member, current or past, in a Region. ListMembers
 // lists only current members unless onlyAssociated is the string "false". The page size is left
 // to Macie, which documents no bound for maxResults.
-func (m *Macie) MemberStatuses(ctx context.Context, region string) (map[string]string, error) {
+func (m *Macie) MemberStatuses(ctx context.Context, region string) (map[string]plan.MemberStatus, error) {
 	in := &macie2.ListMembersInput{OnlyAssociated: aws.String("false")}
 	pages := macie2.NewListMembersPaginator(m.clients.Macie(region), in)
-	statuses := map[string]string{}
+	statuses := map[string]plan.MemberStatus{}
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
@@ -66,7 +70,7 @@ func (m *Macie) MemberStatuses(ctx context.Context, region string) (map[string]s
 		}
 		for _, mem := range page.Members {
 			if id := aws.ToString(mem.AccountId); id != "" {
-				statuses[id] = string(mem.RelationshipStatus)
+				statuses[id] = plan.MemberStatus(mem.RelationshipStatus)
 			}
 		}
 	}

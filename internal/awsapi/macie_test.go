@@ -18,8 +18,9 @@ const region = "eu-west-1"
 
 func TestMemberStatusMapsNotAMemberCodes(t *testing.T) {
 	cases := []struct {
-		name, code, want string
-		wantErr          bool
+		name, code string
+		want       plan.MemberStatus
+		wantErr    bool
 	}{
 		{name: "enabled", want: plan.StatusEnabled},
 		{name: "never associated", code: "ResourceNotFoundException", want: plan.StatusNone},
@@ -51,8 +52,8 @@ func TestMemberStatusMapsNotAMemberCodes(t *testing.T) {
 
 func TestMemberStatusesPaginatesAndListsPastMembers(t *testing.T) {
 	f := newFakeMacie()
-	want := map[string]string{}
-	for i, st := range []string{"Enabled", "Paused", "Removed", "Resigned", "Invited"} {
+	want := map[string]plan.MemberStatus{}
+	for i, st := range []plan.MemberStatus{"Enabled", "Paused", "Removed", "Resigned", "Invited"} {
 		id := fmt.Sprintf("%012d", i+1)
 		f.members = append(f.members, types.Member{AccountId: aws.String(id), RelationshipStatus: types.RelationshipStatus(st)})
 		want[id] = st

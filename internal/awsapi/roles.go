@@ -6,35 +6,24 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 )
 
 // SessionName is the role session name of every role this project assumes; it shows in the
 // CloudTrail records of the calls made with the role.
 const SessionName = "macie-selfservice"
 
-// roleARN returns the ARN of a role in an account, after checking that the account is an
-// account ID (twelve digits), since it comes from event payloads.
+// roleARN returns the ARN of a role in an account of a partition, after checking that the
+// account is an account ID, since it comes from event payloads.
 func roleARN(partition, account, role string) (string, error) {
-	if !isAccountID(account) {
-		return "", fmt.Errorf("%q is not an AWS account ID", account)
+	if err := awsid.Account(account); err != nil {
+		return "", err
 	}
 	if partition == "" {
-		partition = "aws"
+		return "", fmt.Errorf("role %s of %s: no partition", role, account)
 	}
 	return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, role), nil
-}
-
-// isAccountID reports whether s is twelve ASCII digits.
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // assumeRole returns cached credentials of a role, refreshed by STS before they expire. Nothing

@@ -2,8 +2,15 @@
 // account (Macie), the buckets of workload accounts read through a read-only role (Buckets), and
 // the organization's accounts (Directory). Clients builds and caches the SDK clients.
 //
-// The adapters translate, classify and wrap; they decide nothing and never retry on their own:
-// the SDK's standard retryer handles throttling and 5xx answers, the executor everything else.
+// The adapters translate, classify and wrap; they decide nothing and never retry on their own.
+//
+// Retries: there is one layer, the SDK's standard retryer that every client of Clients carries
+// (MaxAttempts, default 5 attempts). It retries throttling, 5xx answers and connection errors
+// with exponential backoff and full jitter, reads and writes alike, and draws every retry from
+// a retry quota (a token bucket per client) that stops retrying when most calls fail, so that a
+// struggling service is not hammered. Nothing else retries a call: a loop in the executor on top
+// multiplied the attempts per write (4 × 5) and bypassed the quota. What still fails is reported
+// and reconciled again later, when the message is retried or the next sweep runs.
 package awsapi
 
 import (
@@ -74,8 +81,10 @@ type STSAPI interface {
 }
 
 // SQSAPI is the part of the Amazon SQS client the project uses: maciectl doctor reads the depth
-// of the dead-letter queue; maciectl replay receives its messages and deletes those it reconciled.
+// of the dead-letter queue; maciectl replay receives its messages and deletes those it reconciled;
+// the function makes a message handed back after a stale read visible again soon.
 type SQSAPI interface {
+	ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error)
 	GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error)
 	ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error)
 	DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
@@ -49,14 +50,12 @@ type Config struct {
 }
 
 var (
-	accountRE  = regexp.MustCompile(`^\d{12}$`)
-	regionRE   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	roleARNRE  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,64}$`)
 )
 
 // ValidAccount reports whether id is a 12-digit account id.
-func ValidAccount(id string) bool { return accountRE.MatchString(id) }
+func ValidAccount(id string) bool { return awsid.IsAccount(id) }
 
 // Names say what each setting is called where it came from, for error messages.
 type Names struct{ Admin, Regions, Tag, Protected, Excluded, Sampling string }
@@ -67,15 +66,15 @@ var EnvNames = Names{EnvAdminAccount, EnvRegions, EnvTagKey + "/" + EnvTagValue,
 // Validate reports everything wrong, naming each setting as n calls it.
 func (c Config) Validate(n Names) error {
 	var errs []error
-	if !accountRE.MatchString(c.AdminAccount) {
-		errs = append(errs, fmt.Errorf("%s: %q is not a 12-digit account id", n.Admin, c.AdminAccount))
+	if err := awsid.Account(c.AdminAccount); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", n.Admin, err))
 	}
 	if len(c.Regions) == 0 {
 		errs = append(errs, fmt.Errorf("%s: no Region to manage", n.Regions))
 	}
 	for _, r := range c.Regions {
-		if !regionRE.MatchString(r) {
-			errs = append(errs, fmt.Errorf("%s: %q is not a Region name like eu-west-1", n.Regions, r))
+		if err := awsid.Region(r); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", n.Regions, err))
 		}
 	}
 	if err := c.Policy.Validate(); err != nil {
@@ -90,8 +89,8 @@ func (c Config) Validate(n Names) error {
 
 func checkAccounts(name string, ids []string) error {
 	for _, id := range ids {
-		if !accountRE.MatchString(id) {
-			return fmt.Errorf("%s: %q is not a 12-digit account id", name, id)
+		if err := awsid.Account(id); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
 
@@ -215,8 +216,8 @@ func checkRegions(rs []string) error {
 		return errors.New("no Region to manage")
 	}
 	for _, r := range rs {
-		if !regionRE.MatchString(r) {
-			return fmt.Errorf("%q is not a Region name like eu-west-1", r)
+		if err := awsid.Region(r); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -224,8 +225,8 @@ func checkRegions(rs []string) error {
 
 func checkAccountList(ids []string) error {
 	for _, id := range ids {
-		if !accountRE.MatchString(id) {
-			return fmt.Errorf("%q is not a 12-digit account id", id)
+		if err := awsid.Account(id); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 )
 
 // Findings says how the function routes Macie sensitive data findings to the accounts that own
@@ -45,7 +47,7 @@ func FindingsFromEnv(getenv func(string) string) (Findings, error) {
 	if f.QueueARN != "" && !strings.HasPrefix(f.QueueARN, "arn:") {
 		errs = append(errs, fmt.Errorf("%s=%q: not a queue ARN", EnvFindingsQueueARN, f.QueueARN))
 	}
-	if f.Enabled() && !regionRE.MatchString(f.TopicRegion) {
+	if f.Enabled() && !awsid.IsRegion(f.TopicRegion) {
 		errs = append(errs, fmt.Errorf("%s=%q: the workload stacks' home Region is needed (like eu-west-1) when %s is set",
 			EnvFindingsTopicRegion, f.TopicRegion, EnvFindingsQueueARN))
 	}

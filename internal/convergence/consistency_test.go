@@ -13,11 +13,11 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
 	"github.com/macieselfservice/macie-selfservice/internal/event"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 // The eventual-consistency tests: tag reads lag a minute behind writes, less than the engine's
@@ -34,7 +34,7 @@ const (
 type ecHarness struct {
 	sb      *sandbox.Sandbox
 	eng     *reconcile.Reconciler
-	clk     *Clock
+	clk     *testkit.Clock
 	team    *team
 	changes []string // every member change, as "account region from->to"
 	next    int
@@ -47,7 +47,7 @@ func newECHarness(t *testing.T, member string, buckets ...sandbox.Bucket) *ecHar
 	if member != "" {
 		o.Initial[pair{ecAccount, ecRegion}] = member
 	}
-	clk := NewClock(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	clk := testkit.NewClock(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
 	sb := sandbox.New(sandbox.Options{Seed: 3, Now: clk.Now, TagReadLag: readLag})
 	if err := o.install(sb); err != nil {
 		t.Fatal(err)
@@ -55,9 +55,9 @@ func newECHarness(t *testing.T, member string, buckets ...sandbox.Bucket) *ecHar
 	srv := sandboxtest.Start(t, sb)
 	ctx := context.Background()
 	eng := engine.New(srv.Config(ctx, adminAccount, ecRegion), o.config(1), engine.Options{Endpoint: srv.URL(),
-		MaxAttempts: 1, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}})
+		MaxAttempts: 1})
 	eng.Now = clk.Now
-	h := &ecHarness{sb: sb, eng: eng, clk: clk, team: &team{clients: map[owned]*s3.Client{}, buckets: map[string]owned{},
+	h := &ecHarness{sb: sb, eng: eng.Reconciler, clk: clk, team: &team{clients: map[owned]*s3.Client{}, buckets: map[string]owned{},
 		cfg: func(a, region string) aws.Config { return srv.Config(ctx, a, region) }}}
 	sb.Macie().Watch(func(c macie.MemberChange) {
 		h.changes = append(h.changes, fmt.Sprintf("%s %s %s->%s", c.Account, c.Region, c.From, c.To))

@@ -12,6 +12,12 @@
 // scheduled sweep runs under those faults. At the end the faults are cleared, the rest of the
 // queue is delivered and one full reconcile runs.
 //
+// In the events-only mode (Options.EventsOnly) nothing is dropped, no fault is injected and no
+// sweep runs: the organization starts converged, teams also flip one bucket's tags several times
+// within one second (CloudTrail gives those events one time, so they cannot be ordered), messages
+// handed back wait as SQS makes them wait, and the check runs without a final full reconcile. The
+// events alone must converge, and no message may be dead-lettered.
+//
 // Then the final Macie state is compared with an oracle that knows only the final tags, the
 // initial members and the configuration (it does not use the engine's plan or tag policy), and
 // the rules that must hold at every moment are checked on every member change the sandbox saw:

@@ -48,7 +48,7 @@ func newHostile(t *testing.T) *hostile {
 		MaxAttempts: 1, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	tm := &team{clients: map[owned]*s3.Client{}, buckets: map[string]owned{},
 		cfg: func(a, r string) aws.Config { return srv.Config(ctx, a, r) }}
-	return &hostile{sb: sb, eng: eng, team: tm, logs: logs}
+	return &hostile{sb: sb, eng: eng.Reconciler, team: tm, logs: logs}
 }
 
 // tagNew creates a bucket of account and tags it macie=true through S3, and returns the events.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/event"
+	"github.com/macieselfservice/macie-selfservice/internal/lambdafn"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
@@ -14,11 +16,12 @@ import (
 // an SQS queue's maxReceiveCount.
 const RetryLimit = 5
 
-// message is one queued event.
+// message is one queued event; it can be received from visibleAt on.
 type message struct {
-	id       string
-	body     string
-	receives int
+	id        string
+	body      string
+	receives  int
+	visibleAt time.Time
 }
 
 // queue holds the events on their way to the engine, and the dead-lettered ones.
@@ -28,9 +31,31 @@ type queue struct {
 	next    int
 }
 
-func (q *queue) add(body string) {
+func (q *queue) add(body string, now time.Time) {
 	q.next++
-	q.pending = append(q.pending, message{id: fmt.Sprintf("msg-%05d", q.next), body: body})
+	q.pending = append(q.pending, message{id: fmt.Sprintf("msg-%05d", q.next), body: body, visibleAt: now})
+}
+
+// visible returns the indexes of the pending messages that can be received at now.
+func (q *queue) visible(now time.Time) []int {
+	var idx []int
+	for i, m := range q.pending {
+		if !m.visibleAt.After(now) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// nextVisible returns when the first pending message becomes visible.
+func (q *queue) nextVisible() time.Time {
+	var next time.Time
+	for i, m := range q.pending {
+		if i == 0 || m.visibleAt.Before(next) {
+			next = m.visibleAt
+		}
+	}
+	return next
 }
 
 // take removes and returns the pending messages at the given indexes.
@@ -54,23 +79,23 @@ func (q *queue) take(idx []int) []message {
 func (r *runner) enqueue() {
 	for _, raw := range r.sb.TakeEvents() {
 		r.rep.Events++
-		r.q.add(string(raw))
+		r.q.add(string(raw), r.clk.Now())
 		if r.rng.Float64() < 0.1 {
 			r.rep.Duplicates++
-			r.q.add(string(raw))
+			r.q.add(string(raw), r.clk.Now())
 		}
 	}
 }
 
-// deliverRandom hands a random batch of 1 to 10 pending messages, in random order, to the
+// deliverRandom hands a random batch of 1 to 10 visible messages, in random order, to the
 // engine; a message may appear twice in the batch, as SQS may deliver it.
 func (r *runner) deliverRandom(ctx context.Context) {
-	if len(r.q.pending) == 0 {
+	visible := r.q.visible(r.clk.Now())
+	if len(visible) == 0 {
 		return
 	}
-	n := 1 + r.rng.IntN(min(10, len(r.q.pending)))
-	idx := r.rng.Perm(len(r.q.pending))[:n]
-	batch := r.q.take(idx)
+	r.rng.Shuffle(len(visible), func(i, j int) { visible[i], visible[j] = visible[j], visible[i] })
+	batch := r.q.take(visible[:1+r.rng.IntN(min(10, len(visible)))])
 	for _, m := range slices.Clone(batch) {
 		if r.rng.Float64() < 0.1 {
 			r.rep.Duplicates++
@@ -91,7 +116,7 @@ func (r *runner) deliver(ctx context.Context, batch []message) {
 	}
 	res := r.eng.Changes(ctx, changes)
 	r.tally(res)
-	retry := res.RetryMessages(changes)
+	retry, stale := res.RetryMessages(changes), res.StaleMessages(changes)
 	var seen []string
 	for _, m := range batch {
 		if slices.Contains(seen, m.id) {
@@ -107,8 +132,27 @@ func (r *runner) deliver(ctx context.Context, batch []message) {
 			continue
 		}
 		r.rep.Redeliveries++
+		m.visibleAt = r.clk.Now().Add(r.retryDelay(m.receives, slices.Contains(stale, m.id)))
 		r.q.pending = append(r.q.pending, m)
 	}
+}
+
+// QueueVisibility is the visibility timeout of the deployed event queue (VisibilityTimeout in
+// the central template): a message handed back is received again after it.
+const QueueVisibility = 5420 * time.Second
+
+// retryDelay is how long a handed-back message stays invisible after its receives-th receive.
+// The default mode hands it back at once, the hardest case for the stale-read guard; the
+// events-only mode waits as the function makes SQS wait: a message whose only failure was a
+// stale read comes back after lambdafn.StaleVisibility, any other after the visibility timeout.
+func (r *runner) retryDelay(receives int, stale bool) time.Duration {
+	switch {
+	case !r.opts.EventsOnly:
+		return 0
+	case stale:
+		return lambdafn.StaleVisibility(receives)
+	}
+	return QueueVisibility
 }
 
 // tally counts the failures of a run.

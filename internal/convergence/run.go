@@ -15,10 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 // Options size a sequence.
@@ -29,6 +29,10 @@ type Options struct {
 	MaxSteps int
 	// MaxFaultRate bounds the rate of every injected fault (0.3 means up to 30 %).
 	MaxFaultRate float64
+	// EventsOnly runs a sequence without dropped events, faults or sweeps, starting from a
+	// converged organization and checked without a final full reconcile: the events alone must
+	// converge, and no message may be dead-lettered.
+	EventsOnly bool
 	// Logs receives the engine's JSON logs; nil discards them.
 	Logs io.Writer
 }
@@ -75,7 +79,7 @@ type runner struct {
 	org   *org
 	sb    *sandbox.Sandbox
 	eng   *reconcile.Reconciler
-	clk   *Clock
+	clk   *testkit.Clock
 	flaky *flakyClient
 	team  *team
 	q     queue
@@ -91,7 +95,7 @@ type runner struct {
 func Run(ctx context.Context, seed uint64, opts Options) (Report, error) {
 	rng := rand.New(rand.NewPCG(seed, 0xc0417e5e))
 	o := generate(rng, opts.MaxAccounts)
-	clk := NewClock(time.Now().UTC().Truncate(time.Second))
+	clk := testkit.NewClock(time.Now().UTC().Truncate(time.Second))
 	sb := sandbox.New(sandbox.Options{Seed: int64(seed), Now: clk.Now, PageSize: 1 + rng.IntN(25)})
 	if err := o.install(sb); err != nil {
 		return Report{Seed: seed}, err
@@ -111,14 +115,17 @@ func Run(ctx context.Context, seed uint64, opts Options) (Report, error) {
 		r.team.buckets[b.Name] = owned{b.Account, b.Region}
 	}
 	sb.Macie().Watch(r.watch)
+	if opts.EventsOnly {
+		r.tally(r.eng.Full(ctx)) // the organization as a deployment and its first sweep leave it
+	}
 	r.sequence(ctx)
 	r.finish(ctx)
 	sb.Macie().Watch(nil)
 	return r.rep, ctx.Err()
 }
 
-// engine wires the real engine to the sandbox: SDK retries off (every fault reaches the engine),
-// the executor's own retries without waiting, the shared clock, and the flaky HTTP client.
+// engine wires the real engine to the sandbox: SDK retries off (every fault reaches the engine,
+// which retries nothing itself), the shared clock, and the flaky HTTP client.
 func (r *runner) engine(ctx context.Context, srv *sandbox.Server, logs io.Writer) *reconcile.Reconciler {
 	logger := slog.New(slog.DiscardHandler)
 	if logs != nil {
@@ -127,9 +134,9 @@ func (r *runner) engine(ctx context.Context, srv *sandbox.Server, logs io.Writer
 	awsCfg := srv.Config(ctx, adminAccount, r.org.Managed[0])
 	awsCfg.HTTPClient = r.flaky
 	eng := engine.New(awsCfg, r.org.config(r.rep.Concurrency), engine.Options{Endpoint: srv.URL(), MaxAttempts: 1,
-		Logger: logger, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}})
+		Logger: logger})
 	eng.Now = r.clk.Now
-	return eng
+	return eng.Reconciler
 }
 
 // watch checks every member change the sandbox makes against the rules that hold at all times.

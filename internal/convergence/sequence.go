@@ -20,26 +20,30 @@ var engineOps = []string{
 	"macie2:GetFindingsPublicationConfiguration", "macie2:PutFindingsPublicationConfiguration",
 }
 
-// step kinds with their weights.
+// step kinds with their weights; only those marked events run in the events-only mode.
 var steps = []struct {
 	weight int
+	events bool
 	do     func(*runner, context.Context)
 }{
-	{30, (*runner).tag},
-	{10, (*runner).untag},
-	{12, (*runner).create},
-	{8, (*runner).remove},
-	{25, (*runner).deliverRandom},
-	{4, func(r *runner, _ context.Context) { r.drop() }},
-	{8, func(r *runner, _ context.Context) { r.fault() }},
-	{2, (*runner).sweep},
+	{30, true, (*runner).tag},
+	{10, true, (*runner).untag},
+	{6, true, (*runner).flipFlop},
+	{12, true, (*runner).create},
+	{8, true, (*runner).remove},
+	{25, true, (*runner).deliverRandom},
+	{4, false, func(r *runner, _ context.Context) { r.drop() }},
+	{8, false, func(r *runner, _ context.Context) { r.fault() }},
+	{2, false, (*runner).sweep},
 }
 
-// sequence runs the random steps; time passes between them.
+// sequence runs the random steps of the mode; time passes between them.
 func (r *runner) sequence(ctx context.Context) {
 	total := 0
 	for _, s := range steps {
-		total += s.weight
+		if s.events || !r.opts.EventsOnly {
+			total += s.weight
+		}
 	}
 	n := 1 + r.rng.IntN(max(1, r.opts.MaxSteps))
 	for range n {
@@ -50,6 +54,9 @@ func (r *runner) sequence(ctx context.Context) {
 		r.clk.Advance(time.Duration(r.rng.IntN(3000)) * time.Millisecond)
 		w := r.rng.IntN(total)
 		for _, s := range steps {
+			if !s.events && r.opts.EventsOnly {
+				continue
+			}
 			if w -= s.weight; w < 0 {
 				s.do(r, ctx)
 				break
@@ -76,6 +83,23 @@ func (r *runner) tag(ctx context.Context) {
 	if name, o, ok := r.team.pick(r.rng.IntN); ok {
 		r.rep.TeamCalls++
 		_ = r.team.putTags(ctx, name, o, tagPalette[r.rng.IntN(len(tagPalette))]) // a failed call changes nothing
+	}
+}
+
+// flipFlop changes one bucket's tags two to four times within one second, as a script or an
+// infrastructure tool that untags and retags does: CloudTrail gives the events one time.
+func (r *runner) flipFlop(ctx context.Context) {
+	name, o, ok := r.team.pick(r.rng.IntN)
+	if !ok {
+		return
+	}
+	for i := range 2 + r.rng.IntN(3) {
+		r.rep.TeamCalls++
+		if (i+r.rng.IntN(2))%2 == 0 {
+			_ = r.team.untag(ctx, name, o)
+			continue
+		}
+		_ = r.team.putTags(ctx, name, o, tagPalette[r.rng.IntN(2)]) // both in scope
 	}
 }
 
@@ -130,21 +154,27 @@ func (r *runner) sweep(ctx context.Context) {
 }
 
 // finish clears the faults, delivers everything still queued, runs one full reconcile and checks
-// the outcome; a second full reconcile must then find nothing to do.
+// the outcome; a second full reconcile must then find nothing to do. In the events-only mode no
+// full reconcile runs before the check: the events alone must have converged.
 func (r *runner) finish(ctx context.Context) {
 	for op := range r.faulted {
 		r.sb.SetFault(op, sandbox.Fault{})
 	}
 	r.flaky.setRate(0)
-	for len(r.q.pending) > 0 && ctx.Err() == nil {
-		r.clk.Advance(30 * time.Second) // the visibility timeout of the retried messages
-		r.deliverRandom(ctx)
-	}
+	r.drain(ctx)
 	r.rep.DeadLettered = len(r.q.dead)
 	r.rep.Timeouts = r.flaky.count()
-	full := r.eng.Full(ctx)
-	for _, f := range full.Failures {
-		r.rep.Divergences = append(r.rep.Divergences, "final full reconcile failed: "+f.Err.Error())
+	// Events never create backfill jobs, so a first sweep may; so may the sweep after the one
+	// that created a daily job.
+	backfillsDue := r.opts.EventsOnly
+	if r.opts.EventsOnly {
+		r.checkEventsOnly()
+	} else {
+		full := r.eng.Full(ctx)
+		backfillsDue = createdJobs(full.Plan.Actions)
+		for _, f := range full.Failures {
+			r.rep.Divergences = append(r.rep.Divergences, "final full reconcile failed: "+f.Err.Error())
+		}
 	}
 	r.checkCalls()
 	if r.rep.PermanentFailures > 0 {
@@ -154,10 +184,8 @@ func (r *runner) finish(ctx context.Context) {
 	}
 	r.rep.Divergences = append(r.rep.Divergences, diverge(r.org, readFinal(r.sb, r.org), r.sb)...)
 	again := r.eng.Full(ctx)
-	if onlyBackfills(again.Plan.Actions) && createdJobs(full.Plan.Actions) {
-		// A Region's backfill waits for the sweep after the one that created its daily job
-		// (one CreateClassificationJob per Region per sweep): a third sweep must find nothing.
-		again = r.eng.Full(ctx)
+	if onlyBackfills(again.Plan.Actions) && backfillsDue {
+		again = r.eng.Full(ctx) // then one more sweep must find nothing
 	}
 	if len(again.Plan.Actions) > 0 || len(again.Failures) > 0 {
 		r.rep.Divergences = append(r.rep.Divergences, "a second full reconcile still has work: "+describe(again.Plan.Actions))
@@ -170,6 +198,26 @@ func onlyBackfills(acts []plan.Action) bool {
 
 func createdJobs(acts []plan.Action) bool {
 	return slices.ContainsFunc(acts, func(a plan.Action) bool { return a.Kind == plan.CreateJob })
+}
+
+// drain delivers every queued message, letting at least 30 seconds pass between batches, and
+// more when no message is visible sooner.
+func (r *runner) drain(ctx context.Context) {
+	for len(r.q.pending) > 0 && ctx.Err() == nil {
+		r.clk.Advance(max(30*time.Second, r.q.nextVisible().Sub(r.clk.Now())))
+		r.deliverRandom(ctx)
+	}
+}
+
+// checkEventsOnly fails an events-only sequence in which a message was dead-lettered: with no
+// drops, no faults and no sweep, every event must have been handled.
+func (r *runner) checkEventsOnly() {
+	if n := len(r.q.dead); n > 0 {
+		r.rep.Divergences = append(r.rep.Divergences, fmt.Sprintf("%d messages dead-lettered with no fault injected", n))
+	}
+	if r.rep.RetryableFailures > 0 {
+		r.rep.Divergences = append(r.rep.Divergences, fmt.Sprintf("%d pairs failed with no fault injected", r.rep.RetryableFailures))
+	}
 }
 
 // describe lists actions briefly, for a failure message.

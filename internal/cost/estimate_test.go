@@ -19,15 +19,15 @@ func testInventory() Inventory {
 	return Inventory{Pairs: []Pair{
 		{Account: "111111111111", Region: "us-east-1", Status: StatusAdministrator, Listed: true,
 			Buckets: []Bucket{{Name: "results", SizeBytes: gib, SizeKnown: true}}},
-		{Account: "333333333333", Region: "us-east-1", Status: plan.StatusEnabled, Listed: true, Buckets: []Bucket{
+		{Account: "333333333333", Region: "us-east-1", Status: string(plan.StatusEnabled), Listed: true, Buckets: []Bucket{
 			{Name: "a", SizeBytes: 20 * gib, SizeKnown: true, InScope: true},
 			{Name: "b", SizeBytes: 5 * gib, SizeKnown: true},
 			{Name: "c", SizeKnown: true},
 		}},
-		{Account: "444444444444", Region: "us-east-1", Status: plan.StatusPaused, Listed: true, Buckets: []Bucket{
+		{Account: "444444444444", Region: "us-east-1", Status: string(plan.StatusPaused), Listed: true, Buckets: []Bucket{
 			{Name: "d", InScope: true}, {Name: "e"},
 		}},
-		{Account: "555555555555", Region: "us-east-1", Status: plan.StatusNone, Listed: false, Buckets: []Bucket{}},
+		{Account: "555555555555", Region: "us-east-1", Status: string(plan.StatusNone), Listed: false, Buckets: []Bucket{}},
 	}}
 }
 
@@ -52,14 +52,14 @@ func TestEstimateScopedAgainstEverywhere(t *testing.T) {
 	if e.SavingUSD != 0.7 || e.Currency != "USD" || e.PriceTables["us-east-1"] != "us-east-1" || len(e.Warnings) != 0 {
 		t.Errorf("estimate %+v", e)
 	}
-	if len(e.Pairs) != 4 || e.Pairs[2].Status != plan.StatusPaused || e.Pairs[2].MonthlyUSD != 0 || e.Pairs[1].MonthlyUSD != 1.3 {
+	if len(e.Pairs) != 4 || e.Pairs[2].Status != string(plan.StatusPaused) || e.Pairs[2].MonthlyUSD != 0 || e.Pairs[1].MonthlyUSD != 1.3 {
 		t.Errorf("pairs %+v", e.Pairs)
 	}
 }
 
 func TestEstimateCapsAtTheQuotaAndWarnsOfFallbackPrices(t *testing.T) {
 	p, _ := DefaultPrices()
-	inv := Inventory{Pairs: []Pair{{Account: "333333333333", Region: "eu-west-1", Status: plan.StatusEnabled, Listed: true,
+	inv := Inventory{Pairs: []Pair{{Account: "333333333333", Region: "eu-west-1", Status: string(plan.StatusEnabled), Listed: true,
 		Buckets: []Bucket{{Name: "huge", SizeBytes: 100_000 * gib, SizeKnown: true, InScope: true}}}}}
 	e := p.Estimate(Assumptions{SamplingPercentage: 100, MonthlyChangePercent: 10}, inv)
 	if !e.Pairs[0].OverQuota || e.Scoped.JobGB != 5120 || e.Scoped.JobUSD != 5120 || e.Scoped.InitialUSD != 51200+(100_000-51200)*0.5 {
@@ -78,7 +78,7 @@ func TestMonthlyChangeOfAPlan(t *testing.T) {
 		{Kind: plan.PauseMember, Account: "333333333333", Region: "us-east-1"},
 		{Kind: plan.CreateJob, Region: "us-east-1"},
 	})
-	if !reflect.DeepEqual(after, map[Key]string{{"444444444444", "us-east-1"}: plan.StatusEnabled, {"333333333333", "us-east-1"}: plan.StatusPaused}) {
+	if !reflect.DeepEqual(after, map[Key]string{{"444444444444", "us-east-1"}: string(plan.StatusEnabled), {"333333333333", "us-east-1"}: string(plan.StatusPaused)}) {
 		t.Fatalf("after %v", after)
 	}
 	c := p.MonthlyChange(a, testInventory(), after)
@@ -102,13 +102,13 @@ func TestAssumptionsValidate(t *testing.T) {
 }
 
 type fakeReader struct {
-	statuses map[string]map[string]string
+	statuses map[string]map[string]plan.MemberStatus
 	macie    map[string][]SizedBucket
 	names    map[string]map[string][]string
 	tagged   map[string][]plan.Bucket
 }
 
-func (f fakeReader) MemberStatuses(_ context.Context, region string) (map[string]string, error) {
+func (f fakeReader) MemberStatuses(_ context.Context, region string) (map[string]plan.MemberStatus, error) {
 	return f.statuses[region], nil
 }
 func (f fakeReader) MacieBuckets(_ context.Context, region string) ([]SizedBucket, error) {
@@ -130,7 +130,7 @@ func (f fakeReader) TaggedBuckets(_ context.Context, account, region string) ([]
 
 func TestGather(t *testing.T) {
 	r := fakeReader{
-		statuses: map[string]map[string]string{"us-east-1": {"333333333333": "Enabled"}},
+		statuses: map[string]map[string]plan.MemberStatus{"us-east-1": {"333333333333": "Enabled"}},
 		macie:    map[string][]SizedBucket{"us-east-1": {{Account: "333333333333", Name: "a", SizeBytes: 7}, {Account: "222222222222", Name: "own", SizeBytes: 3}}},
 		names: map[string]map[string][]string{
 			"222222222222": {"us-east-1": {"own"}},

@@ -23,7 +23,7 @@ type SizedBucket struct {
 // role, in the workload accounts.
 type Reader interface {
 	// MemberStatuses returns the status of every member, current or past, in a Region.
-	MemberStatuses(ctx context.Context, region string) (map[string]string, error)
+	MemberStatuses(ctx context.Context, region string) (map[string]plan.MemberStatus, error)
 	// MacieBuckets returns Macie's bucket inventory in a Region: the administrator's buckets and
 	// those of its Enabled members, with sizes.
 	MacieBuckets(ctx context.Context, region string) ([]SizedBucket, error)
@@ -72,7 +72,7 @@ func Gather(ctx context.Context, r Reader, s Scope) (Inventory, []error) {
 			errs = append(errs, &ReadError{Account: s.Admin, Regions: []string{region}, Err: err})
 		}
 		for a, v := range st {
-			statuses[Key{a, region}] = v
+			statuses[Key{a, region}] = string(v)
 		}
 		bs, err := r.MacieBuckets(ctx, region)
 		if err != nil {
@@ -163,7 +163,7 @@ func assemble(s Scope, statuses map[Key]string, sizes map[Key]map[string]int64,
 	for _, a := range accountsOf(s) {
 		for _, region := range s.Regions {
 			k := Key{a, region}
-			p := Pair{Account: a, Region: region, Status: cmp.Or(statuses[k], plan.StatusNone), Buckets: []Bucket{}}
+			p := Pair{Account: a, Region: region, Status: cmp.Or(statuses[k], string(plan.StatusNone)), Buckets: []Bucket{}}
 			if a == s.Admin {
 				p.Status = StatusAdministrator
 			}

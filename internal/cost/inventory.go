@@ -70,7 +70,7 @@ type Inventory struct {
 
 // monitored reports whether Macie charges for a pair's buckets at its status.
 func monitored(status string) bool {
-	return status == plan.StatusEnabled || status == StatusAdministrator
+	return status == string(plan.StatusEnabled) || status == StatusAdministrator
 }
 
 // WithStatuses returns a copy of the inventory where the pairs named in after take the status
@@ -92,9 +92,9 @@ func StatusesAfter(actions []plan.Action) map[Key]string {
 	for _, a := range actions {
 		switch a.Kind {
 		case plan.CreateMember, plan.ResumeMember:
-			out[Key{a.Account, a.Region}] = plan.StatusEnabled
+			out[Key{a.Account, a.Region}] = string(plan.StatusEnabled)
 		case plan.PauseMember:
-			out[Key{a.Account, a.Region}] = plan.StatusPaused
+			out[Key{a.Account, a.Region}] = string(plan.StatusPaused)
 		}
 	}
 	return out

@@ -17,28 +17,43 @@ import (
 type Options struct {
 	// Endpoint is the base URL of a local sandbox; empty means AWS.
 	Endpoint string
-	// MaxAttempts bounds the SDK's retries per call; zero keeps the default.
+	// MaxAttempts bounds the attempts per call of the SDK's standard retryer, the only retry
+	// layer; zero keeps the default.
 	MaxAttempts int
 	Logger      *slog.Logger
-	// Retry paces the executor's retries; the zero value is the default backoff.
-	Retry execute.Backoff
 }
 
-// New returns a reconciler that reads and changes AWS (or the sandbox) as cfg says, running in
-// the Macie administrator account whose credentials awsCfg carries.
-func New(awsCfg aws.Config, cfg config.Config, opts Options) *reconcile.Reconciler {
+// Engine is the reconciler and the AWS adapters it was wired with, so that a command that also
+// needs an adapter (an inventory, a bucket listing) shares its clients and cached credentials.
+type Engine struct {
+	*reconcile.Reconciler
+	Clients   *awsapi.Clients
+	Macie     *awsapi.Macie
+	Buckets   *awsapi.Buckets
+	Directory *awsapi.Directory
+}
+
+// New returns the engine that reads and changes AWS (or the sandbox) as cfg says, running in the
+// Macie administrator account whose credentials awsCfg carries.
+func New(awsCfg aws.Config, cfg config.Config, opts Options) *Engine {
 	clients := awsapi.NewClients(awsCfg, awsapi.ClientOptions{Endpoint: opts.Endpoint, MaxAttempts: opts.MaxAttempts})
-	macie := awsapi.NewMacie(clients)
-	return &reconcile.Reconciler{
-		Macie:     macie,
+	e := &Engine{
+		Clients:   clients,
+		Macie:     awsapi.NewMacie(clients),
 		Buckets:   awsapi.NewBuckets(clients, awsapi.BucketsOptions{ReadRole: cfg.ReadRole, Self: cfg.AdminAccount}),
 		Directory: awsapi.NewDirectory(clients, awsapi.DirectoryOptions{OrgRoleARN: cfg.OrgRoleARN}),
-		Coverage:  macie,
-		Applier: &execute.Executor{Macie: macie, Coverage: macie, DryRun: cfg.DryRun, Logger: opts.Logger,
-			Concurrency: cfg.Concurrency, Retry: opts.Retry},
+	}
+	e.Reconciler = &reconcile.Reconciler{
+		Macie:     e.Macie,
+		Buckets:   e.Buckets,
+		Directory: e.Directory,
+		Coverage:  e.Macie,
+		Applier: &execute.Executor{Macie: e.Macie, Coverage: e.Macie, DryRun: cfg.DryRun, Logger: opts.Logger,
+			Concurrency: cfg.Concurrency},
 		Rules:       cfg.Rules(),
 		Regions:     cfg.Regions,
 		Concurrency: cfg.Concurrency,
 		Logger:      opts.Logger,
 	}
+	return e
 }

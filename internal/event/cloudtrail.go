@@ -3,8 +3,9 @@ package event
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"time"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 )
 
 // What a handled event says about itself.
@@ -21,12 +22,6 @@ var kindOf = map[string]Kind{
 	"DeleteBucket":        BucketDeleted,
 	"CreateBucket":        BucketCreated,
 }
-
-var (
-	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	// regionPattern matches Region names such as us-east-1, us-gov-west-1 or eusc-de-east-1.
-	regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-)
 
 // maxRegionLen bounds a Region name; the longest today have about 16 characters.
 const maxRegionLen = 32
@@ -161,13 +156,13 @@ func checkFields(e *s3Event, c *Change) string {
 	switch {
 	case c.Account == "":
 		return "missing detail.recipientAccountId"
-	case !accountIDPattern.MatchString(c.Account):
+	case !awsid.IsAccount(c.Account):
 		return fmt.Sprintf("account id %q is not 12 digits", c.Account)
 	case e.env.Account != c.Account:
 		return fmt.Sprintf("envelope account %q differs from detail.recipientAccountId %q", e.env.Account, c.Account)
 	case c.Region == "":
 		return "missing Region: neither detail.awsRegion nor region"
-	case len(c.Region) > maxRegionLen || !regionPattern.MatchString(c.Region):
+	case len(c.Region) > maxRegionLen || !awsid.IsRegion(c.Region):
 		return fmt.Sprintf("Region %q is not a Region name", c.Region)
 	case c.Bucket == "":
 		return "missing requestParameters.bucketName"

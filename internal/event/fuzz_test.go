@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 )
 
 func FuzzDecode(f *testing.F) {
@@ -59,7 +61,7 @@ func checkInvariants(t *testing.T, c Change) {
 		t.Fatalf("Ignored with tags: %+v", c)
 	case c.Kind == Ignored:
 		return
-	case !accountIDPattern.MatchString(c.Account) || c.Region == "" || c.Bucket == "":
+	case !awsid.IsAccount(c.Account) || !awsid.IsRegion(c.Region) || c.Bucket == "":
 		t.Fatalf("relevant change without account, Region or bucket: %+v", c)
 	case c.Reason != "":
 		t.Fatalf("relevant change with a reason: %+v", c)

@@ -2,14 +2,29 @@ package event
 
 import (
 	"encoding/json"
+	"strconv"
 )
 
-// sqsRecord is one message of an SQS batch as Lambda delivers it. Body is a pointer so that a
-// missing body is told apart from an empty one.
-type sqsRecord struct {
-	MessageID   string  `json:"messageId"`
-	EventSource string  `json:"eventSource"`
-	Body        *string `json:"body"`
+// SQSRecord is one message of an SQS batch as Lambda delivers it: what the function needs to
+// hand the message back. Body is a pointer so that a missing body is told apart from an empty one.
+type SQSRecord struct {
+	MessageID      string  `json:"messageId"`
+	ReceiptHandle  string  `json:"receiptHandle"`
+	EventSource    string  `json:"eventSource"`
+	EventSourceARN string  `json:"eventSourceARN"`
+	Body           *string `json:"body"`
+	Attributes     struct {
+		ApproximateReceiveCount string `json:"ApproximateReceiveCount"`
+	} `json:"attributes"`
+}
+
+// Receives is the record's ApproximateReceiveCount, at least 1.
+func (r SQSRecord) Receives() int {
+	n, err := strconv.Atoi(r.Attributes.ApproximateReceiveCount)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
 }
 
 // batchRecords returns the records of an SQS batch and whether v is one, that is, an object
@@ -31,24 +46,26 @@ func decodeBatch(records json.RawMessage) []Change {
 	}
 	changes := make([]Change, 0, len(raws))
 	for _, r := range raws {
-		changes = append(changes, decodeRecord(r))
+		c, _ := DecodeSQSRecord(r)
+		changes = append(changes, c)
 	}
 	return changes
 }
 
-// decodeRecord decodes one SQS record and the event in its body.
-func decodeRecord(raw json.RawMessage) Change {
-	var r sqsRecord
+// DecodeSQSRecord decodes one SQS record and the event in its body; a record that cannot be
+// read, or comes from another source, or has no body, is an Ignored change.
+func DecodeSQSRecord(raw json.RawMessage) (Change, SQSRecord) {
+	var r SQSRecord
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return ignoredf("malformed SQS record: %v", err)
+		return ignoredf("malformed SQS record: %v", err), r
 	}
 	switch {
 	case r.EventSource != "" && r.EventSource != "aws:sqs":
-		return withMessageID(ignoredf("record eventSource %q is not aws:sqs", r.EventSource), r.MessageID)
+		return withMessageID(ignoredf("record eventSource %q is not aws:sqs", r.EventSource), r.MessageID), r
 	case r.Body == nil:
-		return withMessageID(ignoredf("SQS record has no body"), r.MessageID)
+		return withMessageID(ignoredf("SQS record has no body"), r.MessageID), r
 	}
-	return DecodeMessage(r.MessageID, *r.Body)
+	return DecodeMessage(r.MessageID, *r.Body), r
 }
 
 // withMessageID sets the SQS message id of c.

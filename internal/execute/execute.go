@@ -2,16 +2,20 @@
 //
 // Applying is idempotent: an "already exists" answer counts as done, so applying the same plan
 // twice changes nothing the second time. One account's failure does not stop the others.
-// Throttling and server errors are retried with exponential backoff and full jitter.
+// The executor does not retry: every call goes through the SDK's standard retryer (see
+// internal/awsapi, Clients), which retries throttling and server errors with exponential backoff,
+// full jitter and a retry quota that stops retrying when most calls fail. A second loop here
+// would multiply the attempts per write and bypass that quota. What still fails is reported, and
+// the pair is reconciled again later (the message is retried, or the next sweep comes).
 package execute
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/bounded"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -70,8 +74,6 @@ type Executor struct {
 	Logger   *slog.Logger
 	// Concurrency bounds how many accounts are changed at once (default 8).
 	Concurrency int
-	// Retry paces retries of throttled and failed calls.
-	Retry Backoff
 	// Throttle, when set, is waited on before every call (a request-rate limit).
 	Throttle func(context.Context) error
 }
@@ -80,19 +82,11 @@ type Executor struct {
 // actions of distinct accounts run in parallel.
 func (e *Executor) Apply(ctx context.Context, p plan.Plan) Report {
 	results := make([]Result, len(p.Actions))
-	groups := groupActions(p.Actions)
-	sem := make(chan struct{}, max(1, e.concurrency()))
-	var wg sync.WaitGroup
-	for _, idx := range groups {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			for _, i := range idx {
-				results[i] = e.applyOne(ctx, p.Actions[i])
-			}
-		})
-	}
-	wg.Wait()
+	bounded.ForEach(ctx, e.concurrency(), groupActions(p.Actions), func(ctx context.Context, idx []int) {
+		for _, i := range idx {
+			results[i] = e.applyOne(ctx, p.Actions[i])
+		}
+	})
 	return Report{Results: results}
 }
 
@@ -128,8 +122,7 @@ func (e *Executor) applyOne(ctx context.Context, a plan.Action) Result {
 	case ctx.Err() != nil:
 		res.Outcome, res.Detail, res.Err = Failed, ctx.Err().Error(), ctx.Err()
 	default:
-		err := e.Retry.Do(ctx, func() error { return e.call(ctx, a) })
-		res.Outcome, res.Detail, res.Err = classify(a, err)
+		res.Outcome, res.Detail, res.Err = classify(a, e.call(ctx, a))
 	}
 	e.log(ctx, res)
 	return res

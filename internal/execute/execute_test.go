@@ -7,13 +7,10 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
-
-func noSleep(context.Context, time.Duration) error { return nil }
 
 func testPlan() plan.Plan {
 	spec := plan.NewJobSpec(tagpolicy.Default(), nil, 100)
@@ -27,7 +24,7 @@ func testPlan() plan.Plan {
 }
 
 func newExec(f *fakeMacie) *Executor {
-	return &Executor{Macie: f, Retry: Backoff{Sleep: noSleep}}
+	return &Executor{Macie: f}
 }
 
 func TestApplyChangesEverything(t *testing.T) {
@@ -88,35 +85,15 @@ func TestDryRunCallsNothing(t *testing.T) {
 	}
 }
 
-func TestThrottlingIsRetried(t *testing.T) {
+// The executor makes each call once: retries belong to the SDK's retryer alone. A throttled
+// write fails its action, with context, and leaves the others alone.
+func TestThrottledCallIsTriedOnce(t *testing.T) {
 	f := newFake()
-	f.errs["CreateMember 333333333333"] = []error{apiErr("ThrottlingException"), apiErr("InternalServerException"), apiErr("ThrottlingException")}
-	var waits []time.Duration
-	e := newExec(f)
-	e.Retry.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
-	rep := e.Apply(context.Background(), testPlan())
-	if rep.Count(Failed) != 0 || f.members["eu-west-1/333333333333"] != "Enabled" {
-		t.Fatalf("report %+v", rep.Failures())
-	}
-	if f.calls["CreateMember"] != 2+3 || len(waits) != 3 {
-		t.Fatalf("calls %v waits %v", f.calls, waits)
-	}
-	for i, w := range waits {
-		if w < 0 || w > 200*time.Millisecond<<i {
-			t.Fatalf("wait %d = %s outside its jitter window", i, w)
-		}
-	}
-}
-
-func TestRetriesRunOut(t *testing.T) {
-	f := newFake()
-	for range 10 {
-		f.errs["CreateMember 333333333333"] = append(f.errs["CreateMember 333333333333"], apiErr("ThrottlingException"))
-	}
+	f.errs["CreateMember 333333333333"] = []error{apiErr("ThrottlingException"), apiErr("ThrottlingException")}
 	rep := newExec(f).Apply(context.Background(), testPlan())
 	fails := rep.Failures()
-	if len(fails) != 1 || fails[0].Action.Account != "333333333333" || f.calls["CreateMember"] != 4+1 {
-		t.Fatalf("failures %+v calls %v", fails, f.calls)
+	if len(fails) != 1 || fails[0].Action.Account != "333333333333" || f.calls["CreateMember"] != 2 {
+		t.Fatalf("failures %+v calls %v, want one failure and one call per member", fails, f.calls)
 	}
 	if !strings.Contains(fails[0].Detail, "CreateMember 333333333333 in eu-west-1") {
 		t.Fatalf("detail lacks context: %s", fails[0].Detail)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -25,7 +26,7 @@ const (
 type fakeOrg map[string]bool
 
 func (o fakeOrg) Account(_ context.Context, id string) (reconcile.Account, bool, error) {
-	return reconcile.Account{ID: id, Status: "ACTIVE"}, o[id], nil
+	return reconcile.Account{ID: id, State: orgtypes.AccountStateActive}, o[id], nil
 }
 
 // fakeS3 holds buckets by name with their owner; reading another owner's bucket is AccessDenied.

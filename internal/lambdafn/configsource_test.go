@@ -11,6 +11,7 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 // parameterFake serves one configuration document, as the SSM parameter would, and counts reads.
@@ -34,7 +35,7 @@ type builtEngine struct {
 	cfg config.Config
 }
 
-func newSource(p *parameterFake, clock *time.Time, logs *lockedBuffer) *ConfigSource {
+func newSource(p *parameterFake, clock *time.Time, logs *testkit.Buffer) *ConfigSource {
 	return &ConfigSource{
 		Read: p.read,
 		Build: func(c config.Config) Engine {
@@ -48,7 +49,7 @@ func newSource(p *parameterFake, clock *time.Time, logs *lockedBuffer) *ConfigSo
 func TestConfigSourceReadsAgainAfterTheTTLAndKeepsTheLastGoodOne(t *testing.T) {
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	p := &parameterFake{doc: `{"regions":["eu-west-1"],"excludedAccounts":["111111111111"],"dryRun":true}`}
-	logs := &lockedBuffer{}
+	logs := &testkit.Buffer{}
 	s := newSource(p, &clock, logs)
 	ctx := context.Background()
 	eng, dry, err := s.Current(ctx, false)
@@ -71,19 +72,19 @@ func TestConfigSourceReadsAgainAfterTheTTLAndKeepsTheLastGoodOne(t *testing.T) {
 		t.Fatalf("a bad new value: %+v err %v reads %d, want the last good one kept", eng, err, p.reads)
 	}
 	var refused bool
-	for _, l := range logs.lines(t) {
+	for _, l := range jsonLines(t, logs) {
 		refused = refused || l["msg"] == "configuration refused; the last good one stays in force" &&
 			strings.Contains(fmt.Sprint(l["error"]), `excludedAccounts: "44444444444" is not a 12-digit account id`)
 	}
 	if !refused {
-		t.Fatalf("no log line names the refused key: %v", logs.lines(t))
+		t.Fatalf("no log line names the refused key: %v", jsonLines(t, logs))
 	}
 }
 
 func TestConfigSourceWithoutAGoodConfigurationFailsNamingTheKey(t *testing.T) {
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	p := &parameterFake{doc: `{"regions":["eu-west-1"],"protectedAcounts":[]}`}
-	h := &Handler{Config: newSource(p, &clock, &lockedBuffer{})}
+	h := &Handler{Config: newSource(p, &clock, &testkit.Buffer{})}
 	_, err := h.Handle(context.Background(), scheduledEvent)
 	if err == nil || !strings.Contains(err.Error(), `unknown key "protectedAcounts" (did you mean "protectedAccounts"?)`) {
 		t.Fatalf("scheduled event with a bad configuration: %v", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/macieselfservice/macie-selfservice/internal/config"
+	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/findings"
 )
 
@@ -50,7 +51,7 @@ func (h *Handler) isFindingsBatch(p probe) bool {
 func (h *Handler) findingsBatch(ctx context.Context, payload json.RawMessage) (events.SQSEventResponse, error) {
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	var batch struct {
-		Records []sqsRecord `json:"Records"`
+		Records []event.SQSRecord `json:"Records"`
 	}
 	if err := json.Unmarshal(payload, &batch); err != nil {
 		h.log().ErrorContext(ctx, "findings batch unreadable", slog.String("error", err.Error()))

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/findings"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 	"github.com/macieselfservice/macie-selfservice/internal/vclock"
 )
 
@@ -24,12 +24,12 @@ func TestFindingsOfTheSandboxsJobsReachTheirOwners(t *testing.T) {
 	clock := vclock.New(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
 	srv := sandboxtest.Example(t, sandbox.Options{Seed: 7, Now: clock.Now})
 	sb := srv.Sandbox()
-	out := &lockedBuffer{}
+	out := &testkit.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(out, nil))
 	ctx := context.Background()
 	cfg := testConfig()
 	eng := engine.New(srv.Config(ctx, admin, euWest), cfg, engine.Options{Endpoint: srv.URL(), MaxAttempts: 1,
-		Logger: logger, Retry: execute.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}})
+		Logger: logger})
 	f := &fixture{t: t, sb: sb, srv: srv, out: out, h: &Handler{Engine: eng, Logger: logger, Metrics: NewMetrics(out)}}
 	f.withFindings("LOW")
 	if res := eng.EnsureRegions(ctx); len(res.Failures) > 0 {

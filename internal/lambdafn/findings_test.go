@@ -141,7 +141,7 @@ func TestFindingsReachTheOwningTeamOnlyOnce(t *testing.T) {
 		}
 	}
 	refused := 0
-	for _, l := range f.out.lines(t) {
+	for _, l := range jsonLines(t, f.out) {
 		if l["msg"] == "finding" && l["outcome"] == "refused" {
 			refused++
 		}

@@ -16,10 +16,11 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/macieselfservice/macie-selfservice/internal/config"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 func TestUnknownInvocationsFail(t *testing.T) {
-	out := &lockedBuffer{}
+	out := &testkit.Buffer{}
 	f := &fixture{t: t, out: out}
 	h := &Handler{Logger: slog.New(slog.NewJSONHandler(out, nil))}
 	for _, payload := range []string{
@@ -35,7 +36,7 @@ func TestUnknownInvocationsFail(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, l := range f.out.lines(t) {
+	for _, l := range jsonLines(t, f.out) {
 		if l["msg"] == "unrecognised invocation" && l["level"] == "ERROR" {
 			n++
 		}

@@ -1,9 +1,9 @@
 package lambdafn
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -21,10 +20,10 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
+	"github.com/macieselfservice/macie-selfservice/internal/testkit"
 )
 
 // The example organization of the sandbox.
@@ -39,25 +38,11 @@ const (
 	euCentral = "eu-central-1"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// lines returns every JSON line written so far, decoded.
-func (b *lockedBuffer) lines(t *testing.T) []map[string]any {
+// jsonLines returns every JSON line written to b so far, decoded.
+func jsonLines(t *testing.T, b *testkit.Buffer) []map[string]any {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out []map[string]any
-	for line := range strings.Lines(b.buf.String()) {
+	for line := range strings.Lines(b.String()) {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("output line is not JSON: %q: %v", line, err)
@@ -74,7 +59,7 @@ type fixture struct {
 	sb  *sandbox.Sandbox
 	srv *sandbox.Server
 	h   *Handler
-	out *lockedBuffer
+	out *testkit.Buffer
 }
 
 // testConfig is the engine configuration for the example organization.
@@ -96,11 +81,11 @@ func newFixture(t *testing.T, cfg config.Config) *fixture {
 	t.Helper()
 	srv := sandboxtest.Example(t, sandbox.Options{Seed: 7})
 	sb := srv.Sandbox()
-	out := &lockedBuffer{}
+	out := &testkit.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(out, nil))
 	ctx := context.Background()
 	eng := engine.New(srv.Config(ctx, cfg.AdminAccount, euWest), cfg, engine.Options{Endpoint: srv.URL(),
-		MaxAttempts: 1, Logger: logger, Retry: execute.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}})
+		MaxAttempts: 1, Logger: logger})
 	mgmtClients := awsapi.NewClients(srv.Config(ctx, mgmt, euWest), awsapi.ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
 	h := &Handler{Engine: eng, Logger: logger, Metrics: NewMetrics(out), DryRun: cfg.DryRun,
 		OrgAdmin: func(region string) OrgAdminAPI { return mgmtClients.Macie(region) }}
@@ -137,7 +122,10 @@ type message struct {
 }
 
 // batch builds an SQS event as Lambda delivers it.
-func batch(msgs ...message) json.RawMessage {
+func batch(msgs ...message) json.RawMessage { return batchReceived(1, msgs...) }
+
+// batchReceived is an SQS batch whose records were received that many times.
+func batchReceived(receives int, msgs ...message) json.RawMessage {
 	type record struct {
 		MessageID      string            `json:"messageId"`
 		ReceiptHandle  string            `json:"receiptHandle"`
@@ -150,7 +138,7 @@ func batch(msgs ...message) json.RawMessage {
 	var recs []record
 	for _, m := range msgs {
 		recs = append(recs, record{MessageID: m.id, ReceiptHandle: "rh-" + m.id, Body: m.body,
-			Attributes: map[string]string{"ApproximateReceiveCount": "1"}, EventSource: "aws:sqs",
+			Attributes: map[string]string{"ApproximateReceiveCount": fmt.Sprint(receives)}, EventSource: "aws:sqs",
 			EventSourceARN: "arn:aws:sqs:eu-west-1:" + admin + ":macie-selfservice-events", AWSRegion: euWest})
 	}
 	data, _ := json.Marshal(map[string]any{"Records": recs})
@@ -170,7 +158,7 @@ func (f *fixture) memberStatus(account, region string) string {
 // metricLines returns the EMF lines written so far.
 func (f *fixture) metricLines() []map[string]any {
 	var out []map[string]any
-	for _, l := range f.out.lines(f.t) {
+	for _, l := range jsonLines(f.t, f.out) {
 		if _, ok := l["_aws"]; ok {
 			out = append(out, l)
 		}

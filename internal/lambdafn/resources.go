@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/cfn"
 
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 )
 
@@ -29,11 +29,6 @@ const (
 	// RoleAdminSetup ensures the managed classification job and the publication of findings in
 	// every managed Region; a stack in the administrator account.
 	RoleAdminSetup = "AdminSetup"
-)
-
-var (
-	accountRE = regexp.MustCompile(`^\d{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 )
 
 // resource does what the request asks. Delete never removes anything: a designated
@@ -101,16 +96,16 @@ func (h *Handler) delegatedAdmin(ctx context.Context, ev cfn.Event) outcome {
 // adminProperties reads and checks AdminAccountId and Regions.
 func adminProperties(props map[string]any) (string, []string, error) {
 	admin, _ := props[PropAdminAccount].(string)
-	if !accountRE.MatchString(admin) {
-		return "", nil, fmt.Errorf("property %s: %q is not a 12-digit account id", PropAdminAccount, admin)
+	if err := awsid.Account(admin); err != nil {
+		return "", nil, fmt.Errorf("property %s: %w", PropAdminAccount, err)
 	}
 	regions := stringList(props[PropRegions])
 	if len(regions) == 0 {
 		return "", nil, fmt.Errorf("property %s: no Region", PropRegions)
 	}
 	for _, r := range regions {
-		if !regionRE.MatchString(r) {
-			return "", nil, fmt.Errorf("property %s: %q is not a Region name like eu-west-1", PropRegions, r)
+		if err := awsid.Region(r); err != nil {
+			return "", nil, fmt.Errorf("property %s: %w", PropRegions, err)
 		}
 	}
 	return admin, regions, nil

@@ -15,17 +15,11 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
-// sqsRecord is the part of an SQS record the handler reads. Body is a pointer so that a missing
-// body is told apart from an empty one.
-type sqsRecord struct {
-	MessageID string  `json:"messageId"`
-	Body      *string `json:"body"`
-}
-
 // sqsBatch reconciles every change of a batch at once and hands back for a retry exactly the
-// messages whose reconcile failed in a way a retry can fix. When the deadline stops the run
-// early, every message that asked for a reconcile is handed back: reconciling is idempotent, and
-// the pairs not reached must not be lost.
+// messages whose reconcile failed in a way a retry can fix; those whose only failure was a stale
+// read come back soon (StaleVisibility), not after the queue's visibility timeout. When the
+// deadline stops the run early, every message that asked for a reconcile is handed back:
+// reconciling is idempotent, and the pairs not reached must not be lost.
 func (h *Handler) sqsBatch(ctx context.Context, payload json.RawMessage) (events.SQSEventResponse, error) {
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	eng, err := h.engine()
@@ -33,20 +27,23 @@ func (h *Handler) sqsBatch(ctx context.Context, payload json.RawMessage) (events
 		h.log().ErrorContext(ctx, "SQS batch refused", slog.String("error", err.Error()))
 		return resp, err
 	}
-	changes := h.decodeBatch(ctx, payload)
+	changes, records := h.decodeBatch(ctx, payload)
 	work, cancel := h.workContext(ctx)
 	defer cancel()
 	res := h.retryStale(work, eng, changes, eng.Changes(work, changes))
 	retry := res.RetryMessages(changes)
 	deadline := work.Err() != nil
+	backedOff := 0
 	if deadline {
 		retry = relevantMessages(changes)
+	} else {
+		backedOff = h.backOff(ctx, res.StaleMessages(changes), records)
 	}
 	for _, id := range retry {
 		resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
 	}
 	s := summarize(TriggerSQS, res, h.DryRun)
-	s.Events, s.DeadlineReached, s.RetryMessages = len(changes), deadline, retry
+	s.Events, s.DeadlineReached, s.RetryMessages, s.BackedOff = len(changes), deadline, retry, backedOff
 	for _, c := range changes {
 		if !c.Relevant() {
 			s.Ignored++
@@ -108,34 +105,25 @@ func (h *Handler) hasTime(ctx context.Context, d time.Duration) bool {
 	return !ok || deadline.Sub(h.now()) > d
 }
 
-// decodeBatch decodes every message of a batch on its own and logs what each asks for.
-func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) []event.Change {
+// decodeBatch decodes every message of a batch on its own and logs what each asks for; it also
+// returns the records by message id.
+func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) ([]event.Change, map[string]event.SQSRecord) {
 	var batch struct {
 		Records []json.RawMessage `json:"Records"`
 	}
 	if err := json.Unmarshal(payload, &batch); err != nil {
 		h.log().ErrorContext(ctx, "SQS batch unreadable", slog.String("error", err.Error()))
-		return nil
+		return nil, nil
 	}
 	changes := make([]event.Change, 0, len(batch.Records))
+	records := make(map[string]event.SQSRecord, len(batch.Records))
 	for _, raw := range batch.Records {
-		c := decodeRecord(raw)
+		c, rec := event.DecodeSQSRecord(raw)
 		h.logChange(ctx, c)
 		changes = append(changes, c)
+		records[rec.MessageID] = rec
 	}
-	return changes
-}
-
-// decodeRecord decodes one SQS record; a record without a usable body is an ignored change.
-func decodeRecord(raw json.RawMessage) event.Change {
-	var r sqsRecord
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return event.Change{Kind: event.Ignored, Reason: "malformed SQS record: " + err.Error()}
-	}
-	if r.Body == nil {
-		return event.Change{Kind: event.Ignored, Reason: "SQS record has no body", MessageID: r.MessageID}
-	}
-	return event.DecodeMessage(r.MessageID, *r.Body)
+	return changes, records
 }
 
 // logChange logs the decision taken on one message: ignored (and not retried), or reconciled.

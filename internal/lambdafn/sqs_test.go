@@ -54,7 +54,7 @@ func TestSQSBatchCoalescesAndIgnoresPoison(t *testing.T) {
 
 func assertIgnoredLogged(t *testing.T, f *fixture, id string) {
 	t.Helper()
-	for _, l := range f.out.lines(t) {
+	for _, l := range jsonLines(t, f.out) {
 		if l["msg"] == "message ignored" && l["message_id"] == id && l["retry"] == false && l["reason"] != "" {
 			return
 		}

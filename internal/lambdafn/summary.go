@@ -38,8 +38,10 @@ type Summary struct {
 	// DeadlineReached reports that the run stopped early to finish before the function's timeout.
 	DeadlineReached bool `json:"deadlineReached"`
 	DryRun          bool `json:"dryRun"`
-	// RetryMessages are the SQS messages handed back for a retry.
+	// RetryMessages are the SQS messages handed back for a retry; BackedOff counts those of them
+	// made visible again soon because their only failure was a stale read.
 	RetryMessages []string `json:"retryMessages,omitempty"`
+	BackedOff     int      `json:"backedOff,omitempty"`
 }
 
 // summarize counts what a reconcile run did.
@@ -86,6 +88,7 @@ func (s Summary) metrics(m *Metrics) error {
 		values["EventsSeen"] = s.Events
 		values["EventsIgnored"] = s.Ignored
 		values["MessagesRetried"] = len(s.RetryMessages)
+		values["StaleMessagesBackedOff"] = s.BackedOff
 	}
 	if err := m.Emit(map[string]string{"Trigger": s.Trigger}, values); err != nil {
 		return err

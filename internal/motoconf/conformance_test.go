@@ -197,7 +197,7 @@ func (s *suite) engine(ctx context.Context, t *testing.T, motoURL, macieURL stri
 		t.Fatal(err)
 	}
 	s.awsCfg = awsCfg
-	return engine.New(awsCfg, s.config(), engine.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return engine.New(awsCfg, s.config(), engine.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Reconciler
 }
 
 // buckets is the bucket reader, wired as engine.New wires it.

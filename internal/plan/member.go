@@ -5,13 +5,17 @@ import (
 	"strings"
 )
 
-// Macie member relationship statuses the rules name. StatusNone means "not a member".
+// MemberStatus is a Macie member's relationship status (Enabled, Paused, Invited, Removed, ...),
+// as ListMembers and GetMember return it, or StatusNone for an account that is not a member.
+type MemberStatus string
+
+// The member statuses the rules name.
 const (
-	StatusNone     = "None"
-	StatusEnabled  = "Enabled"
-	StatusPaused   = "Paused"
-	StatusRemoved  = "Removed"
-	StatusResigned = "Resigned"
+	StatusNone     MemberStatus = "None"
+	StatusEnabled  MemberStatus = "Enabled"
+	StatusPaused   MemberStatus = "Paused"
+	StatusRemoved  MemberStatus = "Removed"
+	StatusResigned MemberStatus = "Resigned"
 )
 
 // Bucket is a bucket as read from its account.
@@ -27,7 +31,7 @@ type Member struct {
 	Region  string
 	Email   string
 	// Status is the Macie relationship status, StatusNone when the account is not a member.
-	Status string
+	Status MemberStatus
 	// Buckets are the account's buckets in the Region that carry tags; untagged ones may be left out.
 	Buckets []Bucket
 }
@@ -78,8 +82,8 @@ func (r Rules) scope(m Member) (string, []Warning) {
 	return first, warns
 }
 
-func notMember(status string) bool {
-	switch strings.TrimSpace(status) {
+func notMember(status MemberStatus) bool {
+	switch MemberStatus(strings.TrimSpace(string(status))) {
 	case "", StatusNone, StatusRemoved, StatusResigned:
 		return true
 	}

@@ -37,7 +37,7 @@ var (
 func TestMemberRules(t *testing.T) {
 	// want[status] = {action when in scope, action when nothing in scope}; "" = no action, "!" =
 	// no action and a warning.
-	want := map[string][2]Kind{
+	want := map[MemberStatus][2]Kind{
 		"":                            {CreateMember, ""},
 		StatusNone:                    {CreateMember, ""},
 		StatusRemoved:                 {CreateMember, ""},
@@ -71,7 +71,7 @@ func TestMemberRules(t *testing.T) {
 
 func checkRow(t *testing.T, m Member, expect Kind, acts []Action, warns []Warning) {
 	t.Helper()
-	name := m.Account + "/" + m.Status + "/" + m.Buckets[0].Tags["macie"]
+	name := m.Account + "/" + string(m.Status) + "/" + m.Buckets[0].Tags["macie"]
 	switch expect {
 	case "":
 		if len(acts) != 0 || len(warns) != 0 {

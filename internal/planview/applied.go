@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
 // Applied is the outcome of applying a plan. Its JSON form is stable:
@@ -50,7 +51,7 @@ func (a Applied) WriteText(w io.Writer) error {
 		line = fmt.Sprintf("Dry run: %d change(s) would be applied; nothing was changed.", a.Skipped)
 	}
 	if a.PausesHeldBack > 0 {
-		line += fmt.Sprintf(" %d pause(s) held back by policy %s.", a.PausesHeldBack, NoPause)
+		line += fmt.Sprintf(" %d pause(s) held back by policy %s.", a.PausesHeldBack, plan.NoPause)
 	}
 	p.line("%s", line)
 	return p.err

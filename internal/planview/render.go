@@ -77,7 +77,7 @@ func SummaryLine(s Summary) string {
 	}
 	line := "Plan: " + strings.Join(parts, ", ") + "."
 	if s.PausesHeldBack > 0 {
-		line += fmt.Sprintf(" %d pause(s) held back by policy %s.", s.PausesHeldBack, NoPause)
+		line += fmt.Sprintf(" %d pause(s) held back by policy %s.", s.PausesHeldBack, plan.NoPause)
 	}
 	if s.Warnings > 0 {
 		line += fmt.Sprintf(" %d warning(s).", s.Warnings)

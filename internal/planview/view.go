@@ -78,45 +78,6 @@ type Error struct {
 	Retryable bool   `json:"retryable"`
 }
 
-// Policy filters a plan before it is shown and applied.
-type Policy string
-
-// The policies.
-const (
-	// Sync applies every action.
-	Sync Policy = "sync"
-	// NoPause applies enrolments, resumptions and Region changes, never a pause.
-	NoPause Policy = "no-pause"
-)
-
-// ParsePolicy checks a policy name; "" means Sync.
-func ParsePolicy(s string) (Policy, error) {
-	switch Policy(s) {
-	case "", Sync:
-		return Sync, nil
-	case NoPause:
-		return NoPause, nil
-	}
-	return "", fmt.Errorf("unknown policy %q: want %q or %q", s, Sync, NoPause)
-}
-
-// Filter returns the plan the policy allows and how many pauses it held back.
-func (p Policy) Filter(in plan.Plan) (plan.Plan, int) {
-	if p != NoPause {
-		return in, 0
-	}
-	out := plan.Plan{Actions: []plan.Action{}, Warnings: in.Warnings}
-	held := 0
-	for _, a := range in.Actions {
-		if a.Kind == plan.PauseMember {
-			held++
-			continue
-		}
-		out.Actions = append(out.Actions, a)
-	}
-	return out, held
-}
-
 // New builds the view of a plan: p is already filtered by policy (held pauses left out), extra
 // are warnings found outside the plan (unmanaged Regions), fails what could not be read.
 func New(p plan.Plan, held int, extra []plan.Warning, fails []reconcile.Failure, readRole string) View {

@@ -70,27 +70,6 @@ func TestTheSameWarningInSeveralRegionsIsShownOnce(t *testing.T) {
 	}
 }
 
-func TestPolicy(t *testing.T) {
-	for in, want := range map[string]Policy{"": Sync, "sync": Sync, "no-pause": NoPause} {
-		if got, err := ParsePolicy(in); err != nil || got != want {
-			t.Errorf("%q: %v %v", in, got, err)
-		}
-	}
-	if _, err := ParsePolicy("No-Pause"); err == nil {
-		t.Error("policy names are exact")
-	}
-	p := plan.Plan{Actions: []plan.Action{{Kind: plan.PauseMember}, {Kind: plan.CreateMember}, {Kind: plan.PauseMember},
-		{Kind: plan.CancelJob}}, Warnings: []plan.Warning{{Message: "w"}}}
-	got, held := NoPause.Filter(p)
-	if held != 2 || len(got.Actions) != 2 || got.Actions[0].Kind != plan.CreateMember || got.Actions[1].Kind != plan.CancelJob ||
-		len(got.Warnings) != 1 {
-		t.Fatalf("no-pause: %+v, held %d", got, held)
-	}
-	if got, held := Sync.Filter(p); held != 0 || len(got.Actions) != 4 {
-		t.Fatalf("sync: %+v, held %d", got, held)
-	}
-}
-
 func TestSummaryLine(t *testing.T) {
 	if got := SummaryLine(Summary{}); got != "Plan: 0 to enrol, 0 to resume, 0 to pause." {
 		t.Errorf("empty: %q", got)

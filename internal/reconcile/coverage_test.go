@@ -101,7 +101,7 @@ func (c *coverageWorld) DisableDiscovery(_ context.Context, _ string, accounts [
 func coverageReconciler(w *world, c *coverageWorld) *Reconciler {
 	r := newReconciler(w)
 	r.Coverage = c
-	r.Applier = &execute.Executor{Macie: w, Coverage: c, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}}
+	r.Applier = &execute.Executor{Macie: w, Coverage: c}
 	r.Rules.Backfill, r.Rules.Discovery = true, plan.DiscoveryOff
 	return r
 }

@@ -2,9 +2,11 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -36,8 +38,8 @@ func (r *Reconciler) Units(ctx context.Context, units []Unit) Result {
 	return r.run(ctx, nil, tasks, c)
 }
 
-// coalesce groups relevant changes by pair, keeping the latest change of each bucket, in the
-// order the pairs first appear.
+// coalesce groups relevant changes by pair, keeping the changes of each bucket's newest second,
+// in the order the pairs first appear.
 func coalesce(changes []event.Change) []task {
 	index := map[Unit]int{}
 	var tasks []task
@@ -57,17 +59,29 @@ func coalesce(changes []event.Change) []task {
 	return tasks
 }
 
-// latest puts c in the list of latest changes per bucket, replacing an older change of its bucket.
+// latest puts c in the list of newest changes per bucket. CloudTrail times have one-second
+// resolution, so changes of one bucket in the same second cannot be ordered: all of them are
+// kept, and an older second gives way to a newer one.
 func latest(list []event.Change, c event.Change) []event.Change {
 	i := slices.IndexFunc(list, func(o event.Change) bool { return o.Bucket == c.Bucket })
-	switch {
-	case i < 0:
+	if i < 0 {
 		return append(list, c)
-	case !c.EventTime.Before(list[i].EventTime):
-		list[i] = c
 	}
-	return list
+	at, have := second(c), second(list[i])
+	switch {
+	case at.Before(have):
+		return list
+	case at.After(have):
+		list = slices.DeleteFunc(list, func(o event.Change) bool { return o.Bucket == c.Bucket })
+		return append(list, c)
+	case slices.ContainsFunc(list, func(o event.Change) bool { return o.Bucket == c.Bucket && o.EventID == c.EventID && c.EventID != "" }):
+		return list // the same event delivered twice
+	}
+	return append(list, c)
 }
+
+// second is the time of a change at CloudTrail's resolution.
+func second(c event.Change) time.Time { return c.EventTime.Truncate(time.Second) }
 
 // admit decides whether a pair named by an event may be reconciled, and fills in its email.
 func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {
@@ -89,9 +103,24 @@ func (r *Reconciler) admit(ctx context.Context, t *task, c *collector) bool {
 	case !ok:
 		r.skip(ctx, c, t, fmt.Sprintf("account %s is not in the organization: event rejected", t.Account))
 		return false
+	case !acct.Active():
+		r.skip(ctx, c, t, fmt.Sprintf("account %s is %s in the organization, not ACTIVE: it is left as it is", t.Account, stateName(acct)))
+		return false
 	}
 	t.email = acct.Email
 	return true
+}
+
+// ErrNoAccounts is a listing of the organization without any account: an organization has at
+// least its management account, so the listing is wrong, and a plan from it would be empty.
+var ErrNoAccounts = errors.New("the organization's listing holds no account")
+
+// stateName names an account's state, "no state" when the directory gave none.
+func stateName(a Account) string {
+	if a.State == "" {
+		return "of no known state"
+	}
+	return string(a.State)
 }
 
 func (r *Reconciler) skip(ctx context.Context, c *collector, t *task, why string) {
@@ -123,6 +152,9 @@ func (r *Reconciler) Full(ctx context.Context) Result {
 // what could not be listed is recorded in c.
 func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task) {
 	accounts, err := r.Directory.Accounts(ctx)
+	if err == nil && len(accounts) == 0 {
+		err = ErrNoAccounts
+	}
 	if err != nil {
 		r.fail(ctx, c, Unit{}, err)
 		return nil, nil
@@ -142,10 +174,10 @@ func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task)
 }
 
 // sweepTasks lists the pairs of one Region that a full reconcile looks at.
-func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[string]string) []task {
+func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[string]plan.MemberStatus) []task {
 	var tasks []task
 	for _, a := range accounts {
-		if a.ID == r.Rules.Admin || r.Rules.Excluded[a.ID] || (a.Status != "" && a.Status != "ACTIVE") {
+		if a.ID == r.Rules.Admin || r.Rules.Excluded[a.ID] || !a.Active() {
 			continue
 		}
 		st := statuses[a.ID]
@@ -157,17 +189,47 @@ func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[
 	return tasks
 }
 
+// StaleMessages returns the ids of the messages of RetryMessages whose every failure was a read
+// older than its event (ErrStale): a retry soon can fix them, in input order.
+func (res Result) StaleMessages(changes []event.Change) []string {
+	var ids []string
+	for _, id := range res.RetryMessages(changes) {
+		if !slices.ContainsFunc(changes, func(c event.Change) bool {
+			return c.MessageID == id && slices.ContainsFunc(res.Failures, func(f Failure) bool {
+				return f.names(c) && !errors.Is(f.Err, ErrStale)
+			})
+		}) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// names reports whether a failure is of the pair of a change (a failed Region counts for every
+// pair in it).
+func (f Failure) names(c event.Change) bool {
+	return f.Region == c.Region && (f.Account == c.Account || f.Account == "")
+}
+
 // RetryMessages returns the ids of the messages that carried a change of a pair whose reconcile
 // failed in a way a retry can fix (a failed Region counts for every pair in it), in input order.
+// A message whose change was superseded in the batch by a newer change of the same bucket is not
+// among them: the newer change's message is, and it alone decides that bucket when the pair is
+// reconciled again. (Retrying the older one too would hold it back as stale for as long as the
+// pair has newer changes, and send it to the dead-letter queue although nothing was lost.)
 func (res Result) RetryMessages(changes []event.Change) []string {
+	used := map[string]bool{}
+	for _, t := range coalesce(changes) {
+		for _, c := range t.changes {
+			used[c.MessageID] = true
+		}
+	}
 	var ids []string
 	for _, c := range changes {
-		if c.MessageID == "" || !c.Relevant() || slices.Contains(ids, c.MessageID) {
+		if c.MessageID == "" || !c.Relevant() || !used[c.MessageID] || slices.Contains(ids, c.MessageID) {
 			continue
 		}
-		if slices.ContainsFunc(res.Failures, func(f Failure) bool {
-			return f.Retryable && f.Region == c.Region && (f.Account == c.Account || f.Account == "")
-		}) {
+		if slices.ContainsFunc(res.Failures, func(f Failure) bool { return f.Retryable && f.names(c) }) {
 			ids = append(ids, c.MessageID)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/macieselfservice/macie-selfservice/internal/event"
@@ -23,14 +24,17 @@ type world struct {
 	mu       sync.Mutex
 	accounts map[string]string            // id -> email
 	buckets  map[string]map[string]bucket // account -> name -> bucket
-	members  map[string]string            // region/account -> status
+	members  map[string]plan.MemberStatus // region/account -> status
 	jobs     []plan.Job
 	publish  map[string]bool
 	calls    map[string]int
 	fail     map[string]error // operation -> error returned by every call
+	failOnce map[string]error // operation -> error returned by the next call only
 	inflight map[string]int
 	// staleTags, when set, is what a direct bucket read returns instead of the truth.
 	staleTags map[string]map[string]string
+	// states are the accounts' states in the organization other than ACTIVE.
+	states map[string]orgtypes.AccountState
 }
 
 type bucket struct {
@@ -40,8 +44,8 @@ type bucket struct {
 
 func newWorld(t *testing.T, accounts ...string) *world {
 	w := &world{t: t, accounts: map[string]string{}, buckets: map[string]map[string]bucket{},
-		members: map[string]string{}, publish: map[string]bool{}, calls: map[string]int{},
-		fail: map[string]error{}, inflight: map[string]int{}}
+		members: map[string]plan.MemberStatus{}, publish: map[string]bool{}, calls: map[string]int{},
+		fail: map[string]error{}, failOnce: map[string]error{}, inflight: map[string]int{}, states: map[string]orgtypes.AccountState{}}
 	for _, a := range accounts {
 		w.accounts[a] = a + "@example.com"
 		w.buckets[a] = map[string]bucket{}
@@ -53,6 +57,10 @@ func (w *world) call(op string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.calls[op]++
+	if err, ok := w.failOnce[op]; ok {
+		delete(w.failOnce, op)
+		return err
+	}
 	return w.fail[op]
 }
 
@@ -115,7 +123,7 @@ func (w *world) Accounts(context.Context) ([]Account, error) {
 	defer w.mu.Unlock()
 	var out []Account
 	for id, email := range w.accounts {
-		out = append(out, Account{ID: id, Email: email, Status: "ACTIVE"})
+		out = append(out, Account{ID: id, Email: email, State: w.stateLocked(id)})
 	}
 	return out, nil
 }
@@ -127,7 +135,15 @@ func (w *world) Account(_ context.Context, id string) (Account, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	email, ok := w.accounts[id]
-	return Account{ID: id, Email: email, Status: "ACTIVE"}, ok, nil
+	return Account{ID: id, Email: email, State: w.stateLocked(id)}, ok, nil
+}
+
+// stateLocked is an account's state; w.mu is held.
+func (w *world) stateLocked(id string) orgtypes.AccountState {
+	if st, ok := w.states[id]; ok {
+		return st
+	}
+	return orgtypes.AccountStateActive
 }
 
 // BucketReader.
@@ -166,7 +182,7 @@ func (w *world) Bucket(_ context.Context, account, region, name string) (plan.Bu
 
 // MacieReader.
 
-func (w *world) MemberStatus(_ context.Context, region, account string) (string, error) {
+func (w *world) MemberStatus(_ context.Context, region, account string) (plan.MemberStatus, error) {
 	if err := w.call("GetMember"); err != nil {
 		return "", err
 	}
@@ -178,13 +194,13 @@ func (w *world) MemberStatus(_ context.Context, region, account string) (string,
 	return plan.StatusNone, nil
 }
 
-func (w *world) MemberStatuses(_ context.Context, region string) (map[string]string, error) {
+func (w *world) MemberStatuses(_ context.Context, region string) (map[string]plan.MemberStatus, error) {
 	if err := w.call("ListMembers"); err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	out := map[string]string{}
+	out := map[string]plan.MemberStatus{}
 	for k, s := range w.members {
 		if r, a, _ := strings.Cut(k, "/"); r == region {
 			out[a] = s
@@ -239,7 +255,7 @@ func (w *world) UpdateMemberSession(_ context.Context, region, account, status s
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.members[region+"/"+account] = map[string]string{"ENABLED": plan.StatusEnabled, "PAUSED": plan.StatusPaused}[status]
+	w.members[region+"/"+account] = map[string]plan.MemberStatus{"ENABLED": plan.StatusEnabled, "PAUSED": plan.StatusPaused}[status]
 	return nil
 }
 
@@ -277,7 +293,7 @@ func (w *world) EnablePublication(_ context.Context, region string) error {
 	return nil
 }
 
-func (w *world) status(account, region string) string {
+func (w *world) status(account, region string) plan.MemberStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if s, ok := w.members[region+"/"+account]; ok {

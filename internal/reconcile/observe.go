@@ -42,15 +42,16 @@ func (r *Reconciler) observe(ctx context.Context, t task) (plan.Member, error) {
 	return m, nil
 }
 
-// readChanged reads every bucket named by a change and checks the reads against recent events.
+// readChanged reads every bucket named by a change, once, and checks each read against the
+// bucket's newest changes.
 func (r *Reconciler) readChanged(ctx context.Context, t task) ([]plan.Bucket, error) {
 	var out []plan.Bucket
-	for _, c := range t.changes {
-		b, ok, err := r.Buckets.Bucket(ctx, t.Account, t.Region, c.Bucket)
+	for _, name := range bucketNames(t.changes) {
+		b, ok, err := r.Buckets.Bucket(ctx, t.Account, t.Region, name)
 		if err != nil {
-			return nil, fmt.Errorf("reading bucket %s of %s: %w", c.Bucket, t.Account, err)
+			return nil, fmt.Errorf("reading bucket %s of %s: %w", name, t.Account, err)
 		}
-		if err := r.checkFresh(c, ok && r.Rules.Policy.InScope(b.Tags)); err != nil {
+		if err := r.checkFresh(changesOf(t.changes, name), ok && r.Rules.Policy.InScope(b.Tags)); err != nil {
 			return nil, err
 		}
 		if ok {
@@ -60,19 +61,53 @@ func (r *Reconciler) readChanged(ctx context.Context, t task) ([]plan.Bucket, er
 	return out, nil
 }
 
-// checkFresh returns ErrStale when a recent change says the bucket's scope is other than read.
-func (r *Reconciler) checkFresh(c event.Change, readInScope bool) error {
-	want, known := r.expectedScope(c)
-	if !known || want == readInScope || r.now().Sub(c.EventTime) > staleWindow(r.StaleWindow) {
+// checkFresh returns ErrStale when the newest changes of a bucket, all from the same second, are
+// recent and every one of them says the bucket's scope is other than read. Changes of one second
+// cannot be ordered, so a read that agrees with any of them may be the fresh one.
+func (r *Reconciler) checkFresh(newest []event.Change, readInScope bool) error {
+	for _, c := range newest {
+		want, known := r.expectedScope(c)
+		if !known || want == readInScope || r.now().Sub(c.EventTime) > staleWindow(r.StaleWindow) {
+			return nil
+		}
+	}
+	if len(newest) == 0 {
 		return nil
 	}
-	return fmt.Errorf("bucket %s of %s: event %s at %s says in scope=%v, read says %v: %w",
-		c.Bucket, c.Account, c.EventID, c.EventTime.Format(time.RFC3339), want, readInScope, ErrStale)
+	c := newest[0]
+	return fmt.Errorf("bucket %s of %s: event %s at %s (of %d that second) says in scope=%v, read says %v: %w",
+		c.Bucket, c.Account, c.EventID, c.EventTime.Format(time.RFC3339), len(newest), !readInScope, readInScope, ErrStale)
 }
+
+// bucketNames lists the buckets the changes name, once each, in order.
+func bucketNames(changes []event.Change) []string {
+	var names []string
+	for _, c := range changes {
+		if !slices.Contains(names, c.Bucket) {
+			names = append(names, c.Bucket)
+		}
+	}
+	return names
+}
+
+// changesOf returns the changes of one bucket.
+func changesOf(changes []event.Change, bucket string) []event.Change {
+	var out []event.Change
+	for _, c := range changes {
+		if c.Bucket == bucket {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// DefaultStaleWindow is how long after an event a read that contradicts it is taken for stale
+// when Reconciler.StaleWindow is zero.
+const DefaultStaleWindow = 5 * time.Minute
 
 func staleWindow(d time.Duration) time.Duration {
 	if d <= 0 {
-		return 5 * time.Minute
+		return DefaultStaleWindow
 	}
 	return d
 }

@@ -3,6 +3,8 @@ package reconcile
 import (
 	"context"
 
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -10,9 +12,9 @@ import (
 type MacieReader interface {
 	// MemberStatus returns an account's relationship status in a Region, plan.StatusNone when it
 	// is not a member.
-	MemberStatus(ctx context.Context, region, account string) (string, error)
+	MemberStatus(ctx context.Context, region, account string) (plan.MemberStatus, error)
 	// MemberStatuses returns the status of every member, current or past, in a Region.
-	MemberStatuses(ctx context.Context, region string) (map[string]string, error)
+	MemberStatuses(ctx context.Context, region string) (map[string]plan.MemberStatus, error)
 	// ManagedJobs lists the classification jobs whose names start with plan.JobPrefix.
 	ManagedJobs(ctx context.Context, region string) ([]plan.Job, error)
 	// Publishing reports whether classification findings are published to Security Hub.
@@ -30,14 +32,20 @@ type BucketReader interface {
 
 // Account is an account of the organization.
 type Account struct {
-	ID     string
-	Email  string
-	Status string
+	ID    string
+	Email string
+	// State is the account's state in the organization (ACTIVE, SUSPENDED, PENDING_CLOSURE...).
+	State orgtypes.AccountState
 }
+
+// Active reports whether the account is ACTIVE in the organization: only such an account is
+// enrolled or resumed; a suspended or closing one is left as it is.
+func (a Account) Active() bool { return a.State == orgtypes.AccountStateActive }
 
 // Directory knows the organization's accounts.
 type Directory interface {
-	// Accounts lists every account of the organization.
+	// Accounts lists every account of the organization; an organization always has at least
+	// its management account.
 	Accounts(ctx context.Context) ([]Account, error)
 	// Account returns one account; ok is false when it is not in the organization.
 	Account(ctx context.Context, id string) (a Account, ok bool, err error)

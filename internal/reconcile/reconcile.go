@@ -144,37 +144,37 @@ func (c *collector) result() Result {
 	return res
 }
 
-// forEach runs f for every item with at most n at once.
-func forEach[T any](ctx context.Context, n int, items []T, f func(context.Context, T)) {
-	sem := make(chan struct{}, max(1, n))
-	var wg sync.WaitGroup
-	for _, it := range items {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			f(ctx, it)
-		})
-	}
-	wg.Wait()
-}
-
-// keyedMutex serialises work on the same key.
+// keyedMutex serialises work on the same key. A key's lock lives while someone holds or waits
+// for it, so the map holds no more keys than pairs at work.
 type keyedMutex struct {
 	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	users int // holders and waiters; k.mu guards it
 }
 
 func (k *keyedMutex) lock(key string) func() {
 	k.mu.Lock()
 	if k.locks == nil {
-		k.locks = map[string]*sync.Mutex{}
+		k.locks = map[string]*keyedLock{}
 	}
-	m, ok := k.locks[key]
+	l, ok := k.locks[key]
 	if !ok {
-		m = &sync.Mutex{}
-		k.locks[key] = m
+		l = &keyedLock{}
+		k.locks[key] = l
 	}
+	l.users++
 	k.mu.Unlock()
-	m.Lock()
-	return m.Unlock
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		if l.users--; l.users == 0 {
+			delete(k.locks, key)
+		}
+	}
 }

@@ -35,7 +35,7 @@ func newReconciler(w *world) *Reconciler {
 	p := tagpolicy.Default()
 	return &Reconciler{
 		Macie: w, Buckets: w, Directory: w,
-		Applier: &execute.Executor{Macie: w, Retry: execute.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }}},
+		Applier: &execute.Executor{Macie: w},
 		Rules: plan.Rules{Policy: p, Admin: admin, Protected: map[string]bool{prot: true},
 			Excluded: map[string]bool{excl: true}, Job: plan.NewJobSpec(p, []string{excl}, 100)},
 		Regions:     []string{euw1, use1},
@@ -190,7 +190,7 @@ func TestFullReconcileRepairsDrift(t *testing.T) {
 	if len(res.Failures) != 0 {
 		t.Fatal(res.Failures)
 	}
-	want := map[string]string{acctA + euw1: plan.StatusEnabled, acctB + use1: plan.StatusPaused,
+	want := map[string]plan.MemberStatus{acctA + euw1: plan.StatusEnabled, acctB + use1: plan.StatusPaused,
 		prot + euw1: plan.StatusEnabled, excl + euw1: plan.StatusEnabled, acctA + use1: plan.StatusNone}
 	for k, s := range want {
 		if got := w.status(k[:12], k[12:]); got != s {

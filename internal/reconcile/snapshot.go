@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/macieselfservice/macie-selfservice/internal/bounded"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -34,7 +35,7 @@ func (r *Reconciler) Observe(ctx context.Context) Snapshot {
 	}
 	var mu sync.Mutex
 	finished := r.progress(len(tasks))
-	forEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
+	bounded.ForEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
 		defer finished()
 		m, err := r.observe(ctx, t)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/bounded"
 	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -20,8 +21,9 @@ type task struct {
 	Unit
 	email string
 	// status is the member status when the caller read it already ("" when not).
-	status string
-	// changes are the latest change per bucket, from events; they choose buckets to read directly.
+	status plan.MemberStatus
+	// changes are the changes of each bucket's newest second, from events; they choose buckets
+	// to read directly.
 	changes []event.Change
 }
 
@@ -33,7 +35,7 @@ func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []tas
 		r.region(ctx, region, regions, c)
 	}
 	finished := r.progress(len(tasks))
-	forEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
+	bounded.ForEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
 		r.unit(ctx, t, regions, c)
 		finished()
 	})
@@ -80,7 +82,7 @@ func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *c
 	if len(acts) == 0 {
 		r.log().LogAttrs(ctx, slog.LevelInfo, "no change", slog.String("account", t.Account),
 			slog.String("region", t.Region), slog.String("bucket", firstBucket(t.changes)),
-			slog.String("action", "none"), slog.String("status", m.Status))
+			slog.String("action", "none"), slog.String("status", string(m.Status)))
 	}
 	if enrols(acts) {
 		r.region(ctx, t.Region, regions, c)
@@ -142,29 +144,32 @@ func (r *Reconciler) notOnboarded(ctx context.Context, c *collector, u Unit, err
 		"account %s: the read role cannot be assumed, so its buckets cannot be read and it is left as it is; deploy the workload stack there or exclude the account", u.Account)})
 }
 
-// regionGate makes each Region's job and publication be checked once per run.
+// regionGate remembers the Regions whose job and publication were converged in a run.
 type regionGate struct {
 	mu   sync.Mutex
 	done map[string]bool
 }
 
-func (g *regionGate) first(region string) bool {
+func (g *regionGate) checked(region string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.done[region] {
-		return false
-	}
-	g.done[region] = true
-	return true
+	return g.done[region]
 }
 
-// region checks and converges one Region's job and publication, once per run.
+func (g *regionGate) mark(region string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.done[region] = true
+}
+
+// region checks and converges one Region's job and publication, once per run: a Region is marked
+// checked only when its check and changes succeeded, so a later pair of the run tries again.
 func (r *Reconciler) region(ctx context.Context, region string, g *regionGate, c *collector) {
-	if !g.first(region) {
-		return
-	}
 	unlock := r.locks.lock("/" + region)
 	defer unlock()
+	if g.checked(region) {
+		return
+	}
 	rs, err := r.observeRegion(ctx, region)
 	if err != nil {
 		r.fail(ctx, c, Unit{Region: region}, err)
@@ -172,7 +177,11 @@ func (r *Reconciler) region(ctx context.Context, region string, g *regionGate, c
 	}
 	p := plan.Plan{Actions: plan.RegionActions(r.Rules, rs)}
 	rep := r.apply(ctx, p)
-	c.add(p, rep, failureOf(Unit{Region: region}, rep))
+	f := failureOf(Unit{Region: region}, rep)
+	c.add(p, rep, f)
+	if f == nil {
+		g.mark(region)
+	}
 }
 
 func (r *Reconciler) observeRegion(ctx context.Context, region string) (plan.RegionState, error) {

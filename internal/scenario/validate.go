@@ -5,11 +5,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsid"
 )
 
 var (
-	accountRE = regexp.MustCompile(`^\d{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	bucketRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	faultOpRE = regexp.MustCompile(`^(s3|sts|organizations|tagging|macie2):[A-Za-z]+$`)
 )
@@ -182,7 +182,7 @@ func account(path, id string) error {
 	if id == "" {
 		return missing(path, "a 12-digit account id, quoted")
 	}
-	if !accountRE.MatchString(id) {
+	if !awsid.IsAccount(id) {
 		return errAt(path, "%q is not a 12-digit account id (quote it, e.g. \"333333333333\")", id)
 	}
 	return nil
@@ -192,7 +192,7 @@ func region(path, r string) error {
 	if r == "" {
 		return missing(path, "a Region name like eu-west-1")
 	}
-	if !regionRE.MatchString(r) {
+	if !awsid.IsRegion(r) {
 		return errAt(path, "%q is not a Region name like eu-west-1", r)
 	}
 	return nil

@@ -116,7 +116,7 @@ func (r *runner) finish() {
 			status[mem.Account] = mem.Status
 		}
 		for _, a := range org.Accounts {
-			o.Members = append(o.Members, MemberState{Account: a.ID, Region: region, Status: cmp.Or(status[a.ID], plan.StatusNone)})
+			o.Members = append(o.Members, MemberState{Account: a.ID, Region: region, Status: cmp.Or(status[a.ID], string(plan.StatusNone))})
 		}
 		o.ScanJobs = append(o.ScanJobs, scanJobs(m.Jobs(org.AdminAccount, region), region)...)
 		classification, _ := m.Publication(org.AdminAccount, region)

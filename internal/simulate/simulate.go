@@ -18,7 +18,6 @@ import (
 
 	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
-	"github.com/macieselfservice/macie-selfservice/internal/execute"
 	"github.com/macieselfservice/macie-selfservice/internal/findings"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
@@ -132,6 +131,5 @@ func newEngine(ctx context.Context, srv *sandbox.Server, s *scenario.Scenario, l
 	}
 	cfg := EngineConfig(s)
 	awsCfg := srv.Config(ctx, cfg.AdminAccount, cfg.Regions[0])
-	return engine.New(awsCfg, cfg, engine.Options{Endpoint: srv.URL(), Logger: logger,
-		Retry: execute.Backoff{Base: time.Millisecond, Max: 10 * time.Millisecond}})
+	return engine.New(awsCfg, cfg, engine.Options{Endpoint: srv.URL(), Logger: logger}).Reconciler
 }

@@ -128,7 +128,7 @@ func Build(in Input) Report {
 
 // account judges the buckets of one pair.
 func account(p tagpolicy.Policy, m plan.Member, r Region) Account {
-	a := Account{Account: m.Account, Region: m.Region, Status: cmp.Or(m.Status, plan.StatusNone), Buckets: []Bucket{}}
+	a := Account{Account: m.Account, Region: m.Region, Status: string(cmp.Or(m.Status, plan.StatusNone)), Buckets: []Bucket{}}
 	for _, b := range m.Buckets {
 		v := p.Evaluate(b.Tags)
 		if !v.InScope && len(v.NearMisses) == 0 {
@@ -168,7 +168,7 @@ func judge(m plan.Member, b plan.Bucket, r Region) (bool, string) {
 	case "", plan.StatusNone, plan.StatusRemoved, plan.StatusResigned:
 		return false, "not scanned: the account is not a Macie member"
 	}
-	return false, "not scanned: member status " + m.Status
+	return false, "not scanned: member status " + string(m.Status)
 }
 
 // pausedNote names a managed job a user paused, which is why none is active.

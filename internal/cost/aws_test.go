@@ -1,4 +1,4 @@
-package awsapi
+package cost
 
 import (
 	"context"
@@ -6,22 +6,22 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/macieselfservice/macie-selfservice/internal/cost"
+	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
 )
 
 // exampleClients serves the example organization and returns the administrator's clients.
-func exampleClients(t *testing.T) (*sandbox.Sandbox, *Clients) {
+func exampleClients(t *testing.T) (*sandbox.Sandbox, *awsapi.Clients) {
 	t.Helper()
 	srv := sandboxtest.Example(t, sandbox.Options{})
 	cfg := srv.Config(context.Background(), sandbox.ExampleAdmin, "eu-west-1")
-	return srv.Sandbox(), NewClients(cfg, ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
+	return srv.Sandbox(), awsapi.NewClients(cfg, awsapi.ClientOptions{Endpoint: srv.URL(), MaxAttempts: 1})
 }
 
-func newTestInventory(c *Clients) *Inventory {
-	return NewInventory(NewMacie(c), NewBuckets(c, BucketsOptions{ReadRole: sandbox.ExampleReadRole, Self: sandbox.ExampleAdmin}), "eu-west-1")
+func newTestInventory(c *awsapi.Clients) *AWSReader {
+	return NewAWSReader(awsapi.NewMacie(c), awsapi.NewBuckets(c, awsapi.BucketsOptions{ReadRole: sandbox.ExampleReadRole, Self: sandbox.ExampleAdmin}), "eu-west-1")
 }
 
 func TestInventoryAgainstTheSandbox(t *testing.T) {
@@ -36,7 +36,7 @@ func TestInventoryAgainstTheSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The administrator's bucket and the Enabled member's; the Paused member's are not shown.
-	want := []cost.SizedBucket{
+	want := []SizedBucket{
 		{Account: sandbox.ExampleAdmin, Name: "security-macie-results", SizeBytes: 1 << 28},
 		{Account: sandbox.ExampleWorkloadA, Name: "team-a-customer-exports", SizeBytes: 12 << 30},
 		{Account: sandbox.ExampleWorkloadA, Name: "team-a-invoices", SizeBytes: 3 << 30},
@@ -71,7 +71,7 @@ func TestInventoryAgainstTheSandbox(t *testing.T) {
 
 func TestInventoryBucketNamesWithoutTheReadRole(t *testing.T) {
 	_, c := exampleClients(t)
-	inv := NewInventory(NewMacie(c), NewBuckets(c, BucketsOptions{ReadRole: "NoSuchRole", Self: sandbox.ExampleAdmin}), "eu-west-1")
+	inv := NewAWSReader(awsapi.NewMacie(c), awsapi.NewBuckets(c, awsapi.BucketsOptions{ReadRole: "NoSuchRole", Self: sandbox.ExampleAdmin}), "eu-west-1")
 	if _, err := inv.BucketNames(context.Background(), sandbox.ExampleWorkloadA); err == nil {
 		t.Fatal("listed the buckets of an account whose read role does not exist")
 	}
