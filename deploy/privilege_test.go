@@ -29,35 +29,38 @@ var (
 
 // callers assigns every method of sdk.go ("Interface.Method") to the roles that call it.
 var callers = map[string][]role{
-	"MacieAPI.CreateMember":                        {functionRole},
-	"MacieAPI.GetMember":                           {functionRole},
-	"MacieAPI.ListMembers":                         {functionRole},
-	"MacieAPI.UpdateMemberSession":                 {functionRole},
-	"MacieAPI.CreateClassificationJob":             {functionRole},
-	"MacieAPI.ListClassificationJobs":              {functionRole},
-	"MacieAPI.UpdateClassificationJob":             {functionRole},
-	"MacieAPI.GetFindingsPublicationConfiguration": {functionRole},
-	"MacieAPI.PutFindingsPublicationConfiguration": {functionRole},
-	"MacieAPI.EnableOrganizationAdminAccount":      {designateRole},
-	"MacieAPI.ListOrganizationAdminAccounts":       {designateRole},
-	"S3API.GetBucketTagging":                       {readRole},
-	"TaggingAPI.GetResources":                      {readRole},
-	"OrganizationsAPI.ListAccounts":                {orgReadRole},
-	"OrganizationsAPI.DescribeAccount":             {orgReadRole},
-	"STSAPI.AssumeRole":                            {functionRole},
-	"STSAPI.GetCallerIdentity":                     {functionRole},
-	"SNSAPI.Publish":                               {functionRole},
-	"SQSAPI.ChangeMessageVisibility":               {functionRole},
-	"SSMAPI.GetParameter":                          {functionRole}, // maciectl reads it too
+	"MacieAPI.CreateMember":                          {functionRole},
+	"MacieAPI.GetMember":                             {functionRole},
+	"MacieAPI.ListMembers":                           {functionRole},
+	"MacieAPI.UpdateMemberSession":                   {functionRole},
+	"MacieAPI.CreateClassificationJob":               {functionRole},
+	"MacieAPI.ListClassificationJobs":                {functionRole},
+	"MacieAPI.UpdateClassificationJob":               {functionRole},
+	"MacieAPI.GetFindingsPublicationConfiguration":   {functionRole},
+	"MacieAPI.PutFindingsPublicationConfiguration":   {functionRole},
+	"MacieAPI.DescribeClassificationJob":             {functionRole}, // backfill jobs' stored buckets
+	"MacieAPI.SearchResources":                       {functionRole}, // which tagged buckets Macie's inventory shows
+	"MacieAPI.GetAutomatedDiscoveryConfiguration":    {functionRole},
+	"MacieAPI.ListAutomatedDiscoveryAccounts":        {functionRole},
+	"MacieAPI.BatchUpdateAutomatedDiscoveryAccounts": {functionRole},
+	"MacieAPI.EnableOrganizationAdminAccount":        {designateRole},
+	"MacieAPI.ListOrganizationAdminAccounts":         {designateRole},
+	"S3API.GetBucketTagging":                         {readRole},
+	"TaggingAPI.GetResources":                        {readRole, functionRole}, // the administrator's own tagged buckets, for the backfill
+	"OrganizationsAPI.ListAccounts":                  {orgReadRole},
+	"OrganizationsAPI.DescribeAccount":               {orgReadRole},
+	"STSAPI.AssumeRole":                              {functionRole},
+	"STSAPI.GetCallerIdentity":                       {functionRole},
+	"SNSAPI.Publish":                                 {functionRole},
+	"SQSAPI.ChangeMessageVisibility":                 {functionRole},
+	"SSMAPI.GetParameter":                            {functionRole}, // maciectl reads it too
 }
 
 // operatorOnly are the methods only maciectl calls, as a person with their own credentials:
 // no role of the templates is granted them.
 var operatorOnly = []string{
-	"MacieAPI.DescribeClassificationJob",
 	"MacieAPI.DescribeOrganizationConfiguration",
 	"MacieAPI.GetMacieSession",
-	"MacieAPI.SearchResources",
 	"MacieAPI.GetUsageTotals",
 	"MacieAPI.ListFindings", // maciectl status: findings per bucket
 	"MacieAPI.GetFindings",

@@ -99,7 +99,8 @@ func applyRun(ctx context.Context, opts *applyOptions) error {
 			return err
 		}
 	}
-	ex := &execute.Executor{Macie: awsapi.NewMacie(c.Org.Clients), DryRun: opts.DryRun,
+	macie := awsapi.NewMacie(c.Org.Clients)
+	ex := &execute.Executor{Macie: macie, Coverage: macie, DryRun: opts.DryRun,
 		Concurrency: c.Org.Config.Concurrency, Throttle: opts.throttle()}
 	applied := planview.NewApplied(ex.Apply(ctx, c.Plan), c.View.Summary.PausesHeldBack, opts.DryRun)
 	if err := writeApplied(opts, c.View, applied); err != nil {

@@ -76,15 +76,16 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
 	snap := r.Observe(ctx)
-	rep := costReport(ctx, o, r.Reconciler, snap, prices, a)
+	rep, inv := costReport(ctx, o, r.Reconciler, snap, prices, a)
+	out := withForecast(ctx, o, r.Reconciler, snap, prices, a, rep, inv)
 	if opts.Org.JSON {
-		return writeJSON(opts.IO.Out, rep)
+		return writeJSON(opts.IO.Out, out)
 	}
-	return rep.WriteText(opts.IO.Out)
+	return out.writeText(opts.IO.Out)
 }
 
 // costReport estimates the organization's cost and reads Macie's own figures.
-func costReport(ctx context.Context, o *org, r *reconcile.Reconciler, snap reconcile.Snapshot, prices cost.Prices, a cost.Assumptions) cost.Report {
+func costReport(ctx context.Context, o *org, r *reconcile.Reconciler, snap reconcile.Snapshot, prices cost.Prices, a cost.Assumptions) (cost.Report, cost.Inventory) {
 	reader := inventoryReader(o)
 	inv, unread := readInventory(ctx, o, r, snap, reader)
 	return cost.Report{
@@ -92,7 +93,7 @@ func costReport(ctx context.Context, o *org, r *reconcile.Reconciler, snap recon
 		Actual:   cost.Actual(ctx, reader, o.Config.Regions),
 		Sources:  prices.Sources,
 		Unread:   unread,
-	}
+	}, inv
 }
 
 // inventoryReader reads what a cost estimate needs with the administrator's clients and the

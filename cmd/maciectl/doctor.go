@@ -69,7 +69,8 @@ func doctorRun(ctx context.Context, opts *doctorOptions) error {
 	r := o.engine(opts.Org.Endpoint, nil)
 	c := o.Config
 	do := doctor.Options{Admin: c.AdminAccount, Regions: c.Regions, ReadRole: c.ReadRole,
-		Job: plan.NewJobSpec(c.Policy, c.ExcludedAccounts, c.SamplingPercentage)}
+		Job:       plan.NewJobSpec(c.Policy, c.ExcludedAccounts, c.SamplingPercentage),
+		Discovery: awsapi.NewMacie(o.Clients), DiscoveryPolicy: c.AutomatedDiscovery}
 	do.Sample, do.SampleError = sampleAccounts(ctx, o, r.Directory, opts.Sample)
 	if opts.DLQURL != "" {
 		do.QueueDepth = func(ctx context.Context) (int, error) {

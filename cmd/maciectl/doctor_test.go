@@ -64,17 +64,19 @@ func TestDoctorJSONFindsWhatToFix(t *testing.T) {
 		{"auto-enable-off", "eu-west-1", doctor.Fail, "autoEnable is on"},
 		{"findings-to-security-hub", "eu-west-1", doctor.Fail, "not published"},
 		{"managed-job", "eu-west-1", doctor.Fail, "stale definition: name "},
+		{"automated-discovery", "eu-west-1", doctor.Pass, "automated discovery is DISABLED"},
 		{"delegated-admin", "us-east-1 " + pfAdmin, doctor.Pass, ""},
 		{"auto-enable-off", "us-east-1", doctor.Pass, "autoEnable is off"},
 		{"findings-to-security-hub", "us-east-1", doctor.Fail, "not published"},
 		{"managed-job", "us-east-1", doctor.Pass, "with the wanted definition"},
+		{"automated-discovery", "us-east-1", doctor.Pass, "automated discovery is DISABLED"},
 		{"read-role", pfManagement, doctor.Pass, "assumed"},
 		{"read-role", pfNew, doctor.Pass, "assumed"},
 		{"read-role", pfMixed, doctor.Pass, "assumed"},
 		{"read-role", pfNoRole, doctor.Fail, "AssumeRole"},
 		{"dead-letter-queue", "", doctor.Fail, "2 message(s)"},
 	})
-	if rep.Summary != (doctor.Summary{Pass: 7, Fail: 6}) {
+	if rep.Summary != (doctor.Summary{Pass: 9, Fail: 6}) {
 		t.Errorf("summary %+v", rep.Summary)
 	}
 	if !strings.Contains(rep.Checks[3].Detail, "sampling 50%, want 100%") {

@@ -38,6 +38,9 @@ type orgFlags struct {
 	Sampling        int32
 	Concurrency     int
 	JSON            bool
+	// Backfill and Discovery are the coverage settings (on|off, off|inherit).
+	Backfill  string
+	Discovery string
 
 	fs *pflag.FlagSet
 }
@@ -73,6 +76,8 @@ func (f *orgFlags) register(fs *pflag.FlagSet) {
 	fs.Int32Var(&f.Sampling, "sampling", config.DefaultSampling, "percentage of objects the classification job analyses, 1 to 100")
 	fs.IntVar(&f.Concurrency, "concurrency", config.DefaultConcurrency, fmt.Sprintf("accounts read at once, 1 to %d", config.MaxConcurrency))
 	fs.BoolVar(&f.JSON, "json", false, "print JSON instead of a table")
+	fs.StringVar(&f.Backfill, "backfill", config.DefaultBackfill, "on|off: one-time jobs over what buckets held before they were tagged")
+	fs.StringVar(&f.Discovery, "automated-discovery", config.DefaultDiscovery, "off|inherit: turn automated sensitive data discovery off for the accounts the engine enables, or leave the organization's setting")
 }
 
 // set reports whether a flag was given on the command line.
@@ -201,6 +206,9 @@ func (f *orgFlags) resolve(ctx context.Context) (*org, error) {
 		return nil, fmt.Errorf("finding the administrator account (sts:GetCallerIdentity): %w", err)
 	}
 	cfg := dep.Resolved.Document.Config(aws.ToString(id.Account))
+	if err := f.coverage(&cfg); err != nil {
+		return nil, withExit(2, err)
+	}
 	if cfg.OrgRoleARN == "" {
 		cfg.OrgRoleARN = f.orgRoleARN(ctx, clients, cfg.AdminAccount)
 	}

@@ -123,7 +123,7 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	r.Progress = done.update
 	snap := r.Observe(ctx)
 	done.finish()
-	full := plan.Build(r.Rules, snap.Members, snap.Regions)
+	full := withCoverage(ctx, r.Reconciler, &snap, plan.Build(r.Rules, snap.Members, snap.Regions))
 	p, held := policy.Filter(full)
 	lists := newListCache(r, o)
 	// The administrator's own buckets are scanned by its job too: check them as well (its

@@ -167,7 +167,8 @@ Coverage above). A scheduled job analyses, on each run after its first, only obj
 changed since its previous run, and its bucket criteria see Macie's inventory, refreshed daily.
 Objects a bucket held before it was tagged, or before the inventory saw it tagged (a new
 member's buckets appear at the next refresh), are therefore never analysed by the daily job.
-The engine does not yet start a one-time job for them: until it does, they stay unanalysed.
+With backfill on, the scheduled reconcile starts a one-time job for them once the inventory
+shows the bucket tagged; until then, or with backfill off, they stay unanalysed.
 `)
 	return err
 }

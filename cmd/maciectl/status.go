@@ -101,7 +101,9 @@ func statusInput(ctx context.Context, opts *statusOptions, o *org, r *reconcile.
 		in.Regions = append(in.Regions, g)
 		in.Findings = append(in.Findings, regionFindings(ctx, opts, macie, rs.Region)...)
 	}
-	for _, f := range snap.Failures {
+	var failures []reconcile.Failure
+	in.Backfills, failures = r.BackfillStates(ctx, snap)
+	for _, f := range append(snap.Failures, failures...) {
 		if f.Account == "" {
 			in.Regions = append(in.Regions, status.Region{Region: f.Region, Jobs: []plan.Job{}, Error: f.Err.Error()})
 			continue

@@ -20,6 +20,9 @@ const ManagedByTag, ManagedByValue = "managed-by", "macie-selfservice"
 // minus the buckets of spec.ExcludedAccounts. Macie re-evaluates bucket criteria at every run,
 // so buckets tagged later are picked up without a new job.
 //
+// With spec.NoInitialRun the job analyses only objects created or changed after it is created
+// (initialRun false); the backfill jobs analyse the rest.
+//
 // The client token is the job's name, which carries a hash of the definition: a retried create
 // never makes a second job, and a changed definition is a new job.
 func (m *Macie) CreateJob(ctx context.Context, region string, spec plan.JobSpec) error {
@@ -51,7 +54,7 @@ func jobInput(spec plan.JobSpec) (*macie2.CreateClassificationJobInput, error) {
 		Description:       aws.String(jobDescription(spec)),
 		JobType:           types.JobTypeScheduled,
 		ScheduleFrequency: &types.JobScheduleFrequency{DailySchedule: &types.DailySchedule{}},
-		InitialRun:        aws.Bool(true),
+		InitialRun:        aws.Bool(!spec.NoInitialRun),
 		S3JobDefinition:   &types.S3JobDefinition{BucketCriteria: bucketCriteria(spec)},
 
 		ManagedDataIdentifierSelector: types.ManagedDataIdentifierSelectorRecommended,

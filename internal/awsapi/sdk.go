@@ -48,6 +48,9 @@ type MacieAPI interface {
 	GetMacieSession(ctx context.Context, in *macie2.GetMacieSessionInput, optFns ...func(*macie2.Options)) (*macie2.GetMacieSessionOutput, error)
 	SearchResources(ctx context.Context, in *macie2.SearchResourcesInput, optFns ...func(*macie2.Options)) (*macie2.SearchResourcesOutput, error)
 	GetUsageTotals(ctx context.Context, in *macie2.GetUsageTotalsInput, optFns ...func(*macie2.Options)) (*macie2.GetUsageTotalsOutput, error)
+	GetAutomatedDiscoveryConfiguration(ctx context.Context, in *macie2.GetAutomatedDiscoveryConfigurationInput, optFns ...func(*macie2.Options)) (*macie2.GetAutomatedDiscoveryConfigurationOutput, error)
+	ListAutomatedDiscoveryAccounts(ctx context.Context, in *macie2.ListAutomatedDiscoveryAccountsInput, optFns ...func(*macie2.Options)) (*macie2.ListAutomatedDiscoveryAccountsOutput, error)
+	BatchUpdateAutomatedDiscoveryAccounts(ctx context.Context, in *macie2.BatchUpdateAutomatedDiscoveryAccountsInput, optFns ...func(*macie2.Options)) (*macie2.BatchUpdateAutomatedDiscoveryAccountsOutput, error)
 	ListFindings(ctx context.Context, in *macie2.ListFindingsInput, optFns ...func(*macie2.Options)) (*macie2.ListFindingsOutput, error)
 	GetFindings(ctx context.Context, in *macie2.GetFindingsInput, optFns ...func(*macie2.Options)) (*macie2.GetFindingsOutput, error)
 }

@@ -43,6 +43,10 @@ type Config struct {
 	DryRun             bool
 	// Concurrency bounds how many (account, Region) pairs are worked on at once.
 	Concurrency int
+	// Backfill turns on the one-time jobs over what buckets held before they were tagged.
+	Backfill bool
+	// AutomatedDiscovery is the automated sensitive data discovery policy: off or inherit.
+	AutomatedDiscovery string
 }
 
 var (
@@ -99,7 +103,9 @@ func (c Config) Rules() plan.Rules {
 		Admin:     c.AdminAccount,
 		Protected: set(c.ProtectedAccounts),
 		Excluded:  set(c.ExcludedAccounts),
-		Job:       plan.NewJobSpec(c.Policy, c.ExcludedAccounts, c.SamplingPercentage),
+		Job:       c.jobSpec(),
+		Backfill:  c.Backfill,
+		Discovery: c.AutomatedDiscovery,
 	}
 }
 
@@ -135,6 +141,8 @@ const (
 	EnvSampling     = "SAMPLING_PERCENTAGE"
 	EnvDryRun       = "DRY_RUN"
 	EnvConcurrency  = "CONCURRENCY"
+	EnvBackfill     = "BACKFILL"
+	EnvDiscovery    = "AUTOMATED_DISCOVERY"
 )
 
 // FromEnv reads the configuration from environment variables; errors name the variable.
@@ -159,6 +167,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		c.DryRun, err = strconv.ParseBool(v)
 		errs = append(errs, varErr(EnvDryRun, v, err))
 	}
+	c.Backfill, err = ParseBackfill(EnvBackfill, getenv(EnvBackfill))
+	errs = append(errs, err)
+	c.AutomatedDiscovery, err = ParseDiscovery(EnvDiscovery, getenv(EnvDiscovery))
+	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}

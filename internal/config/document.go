@@ -273,6 +273,9 @@ func (d Document) Config(admin string) Config {
 		ReadRole: deref(d.ReadRole, DefaultReadRole), OrgRoleARN: deref(d.OrgReadRoleARN, ""),
 		SamplingPercentage: deref(d.SamplingPercentage, int32(DefaultSampling)),
 		DryRun:             deref(d.DryRun, false), Concurrency: deref(d.Concurrency, DefaultConcurrency),
+		// The document has no coverage keys yet: backfill and automated discovery take their
+		// defaults (on, off).
+		Backfill: DefaultBackfill == BackfillOn, AutomatedDiscovery: DefaultDiscovery,
 	}
 }
 

@@ -96,17 +96,23 @@ func diverge(o *org, f finalState, sb *sandbox.Sandbox) []string {
 	return out
 }
 
-// divergeRegion checks one managed Region's job: exactly one active job, scanning exactly the
-// in-scope buckets of the administrator and of the enabled, not excluded, members.
-func divergeRegion(o *org, f finalState, sb *sandbox.Sandbox, region string) []string {
-	var out []string
+// activeScheduled counts the scheduled jobs of a Region that are not cancelled or complete.
+// One-time jobs (the backfills) are not the daily job: they name their buckets.
+func activeScheduled(sb *sandbox.Sandbox, region string) int {
 	active := 0
 	for _, j := range sb.Macie().Jobs(adminAccount, region) {
-		if j.JobStatus != macie.JobCancelled && j.JobStatus != macie.JobComplete {
+		if j.JobType == macie.JobTypeScheduled && j.JobStatus != macie.JobCancelled && j.JobStatus != macie.JobComplete {
 			active++
 		}
 	}
-	if active != 1 {
+	return active
+}
+
+// divergeRegion checks one managed Region's job: exactly one active scheduled job, scanning
+// exactly the in-scope buckets of the administrator and of the enabled, not excluded, members.
+func divergeRegion(o *org, f finalState, sb *sandbox.Sandbox, region string) []string {
+	var out []string
+	if active := activeScheduled(sb, region); active != 1 {
 		out = append(out, fmt.Sprintf("%s: %d active classification jobs, want 1", region, active))
 	}
 	if classification, _ := sb.Macie().Publication(adminAccount, region); !classification {

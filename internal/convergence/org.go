@@ -127,6 +127,8 @@ func (o *org) config(concurrency int) config.Config {
 		OrgRoleARN:         "arn:aws:iam::" + managementAccount + ":role/" + orgReadRole,
 		SamplingPercentage: config.DefaultSampling,
 		Concurrency:        concurrency,
+		Backfill:           true,
+		AutomatedDiscovery: config.DefaultDiscovery,
 	}
 }
 

@@ -166,7 +166,8 @@ func (r *runner) watch(c macie.MemberChange) {
 // a deletion or disabling Macie.
 var allowedMacieCalls = []string{"GetMember", "ListMembers", "CreateMember", "UpdateMemberSession",
 	"ListClassificationJobs", "DescribeClassificationJob", "CreateClassificationJob", "UpdateClassificationJob",
-	"GetFindingsPublicationConfiguration", "PutFindingsPublicationConfiguration"}
+	"GetFindingsPublicationConfiguration", "PutFindingsPublicationConfiguration",
+	"SearchResources", "GetAutomatedDiscoveryConfiguration", "ListAutomatedDiscoveryAccounts", "BatchUpdateAutomatedDiscoveryAccounts"}
 
 // checkCalls reports every Macie operation called that is not allowed.
 func (r *runner) checkCalls() {

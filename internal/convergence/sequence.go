@@ -3,6 +3,7 @@ package convergence
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -163,10 +164,14 @@ func (r *runner) finish(ctx context.Context) {
 	r.drain(ctx)
 	r.rep.DeadLettered = len(r.q.dead)
 	r.rep.Timeouts = r.flaky.count()
+	// Events never create backfill jobs, so a first sweep may; so may the sweep after the one
+	// that created a daily job.
+	backfillsDue := r.opts.EventsOnly
 	if r.opts.EventsOnly {
 		r.checkEventsOnly()
 	} else {
 		full := r.eng.Full(ctx)
+		backfillsDue = createdJobs(full.Plan.Actions)
 		for _, f := range full.Failures {
 			r.rep.Divergences = append(r.rep.Divergences, "final full reconcile failed: "+f.Err.Error())
 		}
@@ -178,9 +183,21 @@ func (r *runner) finish(ctx context.Context) {
 			r.rep.PermanentFailures, r.rep.PermanentErrors))
 	}
 	r.rep.Divergences = append(r.rep.Divergences, diverge(r.org, readFinal(r.sb, r.org), r.sb)...)
-	if again := r.eng.Full(ctx); len(again.Plan.Actions) > 0 || len(again.Failures) > 0 {
+	again := r.eng.Full(ctx)
+	if onlyBackfills(again.Plan.Actions) && backfillsDue {
+		again = r.eng.Full(ctx) // then one more sweep must find nothing
+	}
+	if len(again.Plan.Actions) > 0 || len(again.Failures) > 0 {
 		r.rep.Divergences = append(r.rep.Divergences, "a second full reconcile still has work: "+describe(again.Plan.Actions))
 	}
+}
+
+func onlyBackfills(acts []plan.Action) bool {
+	return len(acts) > 0 && !slices.ContainsFunc(acts, func(a plan.Action) bool { return a.Kind != plan.CreateBackfillJob })
+}
+
+func createdJobs(acts []plan.Action) bool {
+	return slices.ContainsFunc(acts, func(a plan.Action) bool { return a.Kind == plan.CreateJob })
 }
 
 // drain delivers every queued message, letting at least 30 seconds pass between batches, and

@@ -96,6 +96,10 @@ type Options struct {
 	SampleError error
 	// QueueDepth reads the dead-letter queue's depth; nil skips the check.
 	QueueDepth func(ctx context.Context) (int, error)
+	// Discovery reads automated discovery (nil skips the check); DiscoveryPolicy is the engine's
+	// policy, off or inherit.
+	Discovery       Discovery
+	DiscoveryPolicy string
 }
 
 // Run makes every check.
@@ -107,7 +111,8 @@ func Run(ctx context.Context, m Macie, roles Roles, o Options) Report {
 		if admin[0].Result != Pass {
 			continue // the other Region checks need the administrator's rights
 		}
-		checks = append(checks, publicationCheck(ctx, m, region), jobCheck(ctx, m, o.Job, region))
+		checks = append(checks, publicationCheck(ctx, m, region), jobCheck(ctx, m, o.Job, region),
+			discoveryCheck(ctx, o.Discovery, o.DiscoveryPolicy, region))
 	}
 	checks = append(checks, roleChecks(ctx, roles, o)...)
 	checks = append(checks, queueCheck(ctx, o.QueueDepth))

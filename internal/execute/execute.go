@@ -67,9 +67,11 @@ func (r Report) Failures() []Result {
 
 // Executor applies plans.
 type Executor struct {
-	Macie  Macie
-	DryRun bool
-	Logger *slog.Logger
+	Macie Macie
+	// Coverage creates backfill jobs and turns automated discovery off; nil fails those actions.
+	Coverage Coverage
+	DryRun   bool
+	Logger   *slog.Logger
 	// Concurrency bounds how many accounts are changed at once (default 8).
 	Concurrency int
 	// Throttle, when set, is waited on before every call (a request-rate limit).
@@ -131,7 +133,7 @@ func classify(a plan.Action, err error) (Outcome, string, error) {
 	switch {
 	case err == nil:
 		return Done, "", nil
-	case apierr.Is(err, apierr.Conflict) && (a.Kind == plan.CreateMember || a.Kind == plan.CreateJob):
+	case apierr.Is(err, apierr.Conflict) && (a.Kind == plan.CreateMember || a.Kind == plan.CreateJob || a.Kind == plan.CreateBackfillJob):
 		return Done, "already exists", nil
 	default:
 		return Failed, err.Error(), err
@@ -164,7 +166,7 @@ func (e *Executor) call(ctx context.Context, a plan.Action) error {
 	case plan.EnablePublication:
 		return wrap(a, m.EnablePublication(ctx, a.Region))
 	}
-	return fmt.Errorf("unknown action %q", a.Kind)
+	return e.callCoverage(ctx, a)
 }
 
 func wrap(a plan.Action, err error) error {

@@ -35,6 +35,10 @@ type JobSpec struct {
 	// Schedule is DAILY.
 	Schedule           string `json:"schedule"`
 	SamplingPercentage int32  `json:"samplingPercentage"`
+	// NoInitialRun creates the job without its initial run over existing objects, which the
+	// backfill jobs analyse instead. It matters only when the job is created, so it is not part
+	// of the definition the name hashes: an existing job is not replaced for it.
+	NoInitialRun bool `json:"-"`
 }
 
 // NewJobSpec returns the daily job for a policy, named after a hash of its definition.
@@ -71,7 +75,7 @@ func RegionActions(r Rules, rs RegionState) []Action {
 	want := r.Job
 	found := false
 	for _, j := range rs.Jobs {
-		if !strings.HasPrefix(j.Name, JobPrefix) || j.Status == JobCancelled || j.Status == JobComplete {
+		if !strings.HasPrefix(j.Name, JobPrefix) || IsBackfill(j.Name) || j.Status == JobCancelled || j.Status == JobComplete {
 			continue
 		}
 		switch {

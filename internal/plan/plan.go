@@ -17,8 +17,10 @@
 //
 // Region rules, per managed Region: exactly one managed classification job with the wanted
 // definition is active (CreateJob when missing, ResumeJob when someone paused it, CancelJob for
-// every other managed job that is not cancelled, since job definitions are immutable), and
-// classification findings are published to Security Hub (EnablePublication).
+// every other managed job that is not cancelled, backfill jobs aside, since job definitions are
+// immutable), and
+// classification findings are published to Security Hub (EnablePublication). Backfill jobs
+// (backfill.go) and the automated discovery policy (discovery.go) have their own rules.
 package plan
 
 import (
@@ -40,6 +42,8 @@ const (
 	CreateMember      Kind = "CreateMember"
 	ResumeMember      Kind = "ResumeMember"
 	PauseMember       Kind = "PauseMember"
+	DisableDiscovery  Kind = "DisableDiscovery"
+	CreateBackfillJob Kind = "CreateBackfillJob"
 )
 
 // Action is one change, with the reason a person reads.
@@ -54,8 +58,12 @@ type Action struct {
 	// Job is the definition to create (CreateJob).
 	Job *JobSpec `json:"job,omitempty"`
 	// JobID names the job to resume or cancel.
-	JobID  string `json:"jobId,omitempty"`
-	Reason string `json:"reason"`
+	JobID string `json:"jobId,omitempty"`
+	// Backfill is the one-time job to create (CreateBackfillJob).
+	Backfill *BackfillSpec `json:"backfill,omitempty"`
+	// Accounts are the accounts to turn automated discovery off for (DisableDiscovery).
+	Accounts []string `json:"accounts,omitempty"`
+	Reason   string   `json:"reason"`
 }
 
 // Warning is something a person should look at; it changes nothing.
@@ -84,6 +92,10 @@ type Rules struct {
 	Protected, Excluded map[string]bool
 	// Job is the wanted classification job definition.
 	Job JobSpec
+	// Backfill turns on the one-time backfill jobs (see BackfillActions).
+	Backfill bool
+	// Discovery is the automated sensitive data discovery policy: DiscoveryOff or DiscoveryInherit.
+	Discovery string
 }
 
 // Build returns the plan for the observed members and Regions.
@@ -118,6 +130,7 @@ func SortWarnings(ws []Warning) {
 	})
 }
 
-var kinds = []Kind{CreateJob, ResumeJob, CancelJob, EnablePublication, CreateMember, ResumeMember, PauseMember}
+var kinds = []Kind{CreateJob, ResumeJob, CancelJob, EnablePublication, CreateMember, ResumeMember, PauseMember,
+	DisableDiscovery, CreateBackfillJob}
 
 func kindOrder(k Kind) int { return slices.Index(kinds, k) }

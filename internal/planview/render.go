@@ -12,19 +12,24 @@ import (
 // Symbol is the Terraform-like sign of an action: + adds, ~ resumes, - pauses or cancels.
 func Symbol(k plan.Kind) string {
 	switch k {
-	case plan.CreateMember, plan.CreateJob, plan.EnablePublication:
+	case plan.CreateMember, plan.CreateJob, plan.EnablePublication, plan.CreateBackfillJob:
 		return "+"
 	case plan.ResumeMember, plan.ResumeJob:
 		return "~"
-	case plan.PauseMember, plan.CancelJob:
+	case plan.PauseMember, plan.CancelJob, plan.DisableDiscovery:
 		return "-"
 	}
 	return "?"
 }
 
-// Target names what an action changes: the account, the job to create, or the job's id.
+// Target names what an action changes: the account, the job to create, the job's id, or how
+// many buckets and accounts a backfill or a discovery change covers.
 func Target(a plan.Action) string {
 	switch {
+	case a.Backfill != nil:
+		return fmt.Sprintf("(%d buckets in %d accounts)", len(a.Backfill.Buckets), a.Backfill.Accounts())
+	case len(a.Accounts) > 1:
+		return fmt.Sprintf("(%d accounts)", len(a.Accounts))
 	case a.Account != "":
 		return a.Account
 	case a.Job != nil:
@@ -64,6 +69,7 @@ func SummaryLine(s Summary) string {
 	}{
 		{s.CreateJob, "job(s) to create"}, {s.ResumeJob, "job(s) to resume"}, {s.CancelJob, "job(s) to cancel"},
 		{s.EnablePublication, "Region(s) to publish findings to Security Hub"},
+		{s.CreateBackfillJob, "backfill job(s) to create"}, {s.DisableDiscovery, "account(s) to turn automated discovery off for"},
 	} {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))

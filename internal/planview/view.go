@@ -59,6 +59,9 @@ type Summary struct {
 	ResumeJob         int `json:"resumeJob"`
 	CancelJob         int `json:"cancelJob"`
 	EnablePublication int `json:"enablePublication"`
+	CreateBackfillJob int `json:"createBackfillJob"`
+	// DisableDiscovery counts accounts, not actions.
+	DisableDiscovery int `json:"disableDiscovery"`
 	// Changes is the number of actions.
 	Changes int `json:"changes"`
 	// PausesHeldBack counts the pauses a policy left out of the plan.
@@ -105,11 +108,14 @@ func summarize(acts []plan.Action) Summary {
 	counters := map[plan.Kind]*int{
 		plan.CreateMember: &s.Enrol, plan.ResumeMember: &s.Resume, plan.PauseMember: &s.Pause,
 		plan.CreateJob: &s.CreateJob, plan.ResumeJob: &s.ResumeJob, plan.CancelJob: &s.CancelJob,
-		plan.EnablePublication: &s.EnablePublication,
+		plan.EnablePublication: &s.EnablePublication, plan.CreateBackfillJob: &s.CreateBackfillJob,
 	}
 	for _, a := range acts {
 		if c := counters[a.Kind]; c != nil {
 			*c++
+		}
+		if a.Kind == plan.DisableDiscovery {
+			s.DisableDiscovery += len(a.Accounts)
 		}
 	}
 	s.Changes = len(acts)

@@ -137,12 +137,15 @@ func (r *Reconciler) EnsureRegions(ctx context.Context) Result {
 }
 
 // Full reconciles every account of the organization in every managed Region: the scheduled
-// sweep that repairs drift and lost events. When ctx ends first (the caller's deadline), the
+// sweep that repairs drift and lost events. After the pairs, each Region's backfill and automated
+// discovery policy (backfill.go, discovery.go) run on what the pairs read. When ctx ends first (the caller's deadline), the
 // pairs not yet started are counted as Pending and left to the next sweep.
 func (r *Reconciler) Full(ctx context.Context) Result {
 	c := &collector{}
 	regions, tasks := r.sweep(ctx, c)
-	return r.run(ctx, regions, tasks, c)
+	r.run(ctx, regions, tasks, c)
+	r.coverage(ctx, regions, c)
+	return c.result()
 }
 
 // sweep lists the Regions whose members could be listed and the pairs a full reconcile looks at;

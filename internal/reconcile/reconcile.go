@@ -30,6 +30,9 @@ type Reconciler struct {
 	Macie     MacieReader
 	Buckets   BucketReader
 	Directory Directory
+	// Coverage reads backfill jobs, Macie's inventory and automated discovery; nil leaves the
+	// backfill and the discovery policy out.
+	Coverage CoverageReader
 	// Applier applies plans; nil makes every run plan-only.
 	Applier Applier
 	Rules   plan.Rules
@@ -96,6 +99,8 @@ func (r *Reconciler) managed(region string) bool { return slices.Contains(r.Regi
 type collector struct {
 	mu  sync.Mutex
 	res Result
+	// members are the pairs read, for the coverage step.
+	members []plan.Member
 }
 
 func (c *collector) add(p plan.Plan, rep execute.Report, f *Failure) {

@@ -76,7 +76,9 @@ func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *c
 		r.fail(ctx, c, t.Unit, err)
 		return
 	}
+	c.observed(m)
 	acts, warns := plan.MemberActions(r.Rules, m)
+	acts = append(acts, r.enrolDiscovery(ctx, t.Region, acts)...)
 	if len(acts) == 0 {
 		r.log().LogAttrs(ctx, slog.LevelInfo, "no change", slog.String("account", t.Account),
 			slog.String("region", t.Region), slog.String("bucket", firstBucket(t.changes)),

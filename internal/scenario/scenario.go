@@ -40,6 +40,10 @@ type Config struct {
 	// ReconcileEveryHours is how often the scheduled full reconcile runs while virtual time
 	// passes in advance steps (default 6).
 	ReconcileEveryHours float64 `yaml:"reconcileEveryHours"`
+	// Backfill is on (the default) or off; AutomatedDiscovery is the engine's policy, off (the
+	// default) or inherit.
+	Backfill           string `yaml:"backfill"`
+	AutomatedDiscovery string `yaml:"automatedDiscovery"`
 }
 
 // Initial is the state set up directly, producing no events.

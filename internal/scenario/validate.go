@@ -73,6 +73,12 @@ func (c *checker) config() error {
 	if err := period("$.config.reconcileEveryHours", cfg.ReconcileEveryHours); err != nil {
 		return err
 	}
+	if !slices.Contains([]string{"", "on", "off"}, cfg.Backfill) {
+		return errAt("$.config.backfill", "backfill must be on or off, not %q", cfg.Backfill)
+	}
+	if !slices.Contains([]string{"", "off", "inherit"}, cfg.AutomatedDiscovery) {
+		return errAt("$.config.automatedDiscovery", "automatedDiscovery must be off or inherit, not %q", cfg.AutomatedDiscovery)
+	}
 	for _, l := range []struct {
 		path string
 		ids  []string

@@ -7,13 +7,15 @@ import (
 )
 
 // two has a tagged sensitive bucket in each of three accounts: 444 has no workload stack (no read
-// role, so no topic), 555's bucket holds credentials. The job's first run finds them; the
+// role, so no topic), 555's bucket holds credentials. The job's first run finds them (backfill
+// off, so the daily job has its initial run); the
 // findings are queued and delivered shuffled, each three times.
 const two = `organization:
   managementAccount: "111111111111"
   adminAccount: "222222222222"
   regions: [eu-west-1]
   accounts: [{id: "333333333333"}, {id: "444444444444", readRole: false}, {id: "555555555555"}]
+config: {backfill: off}
 initial:
   buckets:
     - {account: "333333333333", region: eu-west-1, name: a-tagged, tags: {macie: "true"}, objects: 10, sizeGB: 1, sensitiveObjects: 2, ageDays: 1}

@@ -9,6 +9,7 @@
 package simulate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -118,6 +119,8 @@ func EngineConfig(s *scenario.Scenario) config.Config {
 		SamplingPercentage: config.DefaultSampling,
 		DryRun:             s.Config.DryRun,
 		Concurrency:        8,
+		Backfill:           s.Config.Backfill != config.BackfillOff,
+		AutomatedDiscovery: cmp.Or(s.Config.AutomatedDiscovery, config.DefaultDiscovery),
 	}
 }
 

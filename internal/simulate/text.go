@@ -92,7 +92,11 @@ func (o *Output) writeState(w *errWriter) {
 	_ = tw.Flush()
 	w.printf("\nScan jobs\n")
 	for _, j := range o.ScanJobs {
-		w.printf("  %s  %s  %s %s, buckets tagged %s=%s\n", j.Region, j.Name, j.Status, j.Schedule, j.TagKey, j.TagValue)
+		scope := fmt.Sprintf("buckets tagged %s=%s", j.TagKey, j.TagValue)
+		if j.TagKey == "" {
+			scope = "the buckets it names"
+		}
+		w.printf("  %s  %s  %s %s, %s\n", j.Region, j.Name, j.Status, j.Schedule, scope)
 	}
 	for _, p := range o.Publication {
 		w.printf("  %s  classification findings to Security Hub: %v\n", p.Region, p.PublishClassificationFindings)

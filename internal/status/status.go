@@ -46,6 +46,8 @@ type Input struct {
 	Failures []Failure
 	// Costs are the tag-scoped cost estimate per pair, if any.
 	Costs []cost.PairCost
+	// Backfills are the backfill states of the buckets in scope, if read.
+	Backfills []plan.BucketBackfill
 	// Findings are the sensitive data findings per bucket, if read.
 	Findings []BucketFindings
 }
@@ -60,6 +62,9 @@ type Bucket struct {
 	Scanned bool `json:"scanned"`
 	// Reason says why, e.g. "not scanned: member paused".
 	Reason string `json:"reason"`
+	// Backfill is the one-time analysis of what the bucket held before it was tagged: state
+	// (waiting for Macie's inventory, pending, running, done, given up) and job; nil when not read.
+	Backfill *plan.BucketBackfill `json:"backfill,omitempty"`
 	// Findings counts the bucket's sensitive data findings; nil when it has none.
 	Findings *Findings `json:"findings,omitempty"`
 }
@@ -108,6 +113,7 @@ func Build(in Input) Report {
 			}
 		}
 		a.MonthlyUSD = costs[[2]string{m.Account, m.Region}]
+		attachBackfills(&a, in.Backfills)
 		rep.Accounts = append(rep.Accounts, a)
 	}
 	for _, f := range in.Failures {
@@ -168,7 +174,7 @@ func judge(m plan.Member, b plan.Bucket, r Region) (bool, string) {
 // pausedNote names a managed job a user paused, which is why none is active.
 func pausedNote(r Region) string {
 	for _, j := range r.Jobs {
-		if j.Status == plan.JobUserPaused {
+		if j.Status == plan.JobUserPaused && !plan.IsBackfill(j.Name) {
 			return fmt.Sprintf(" (job %s is paused by a user)", j.Name)
 		}
 	}
@@ -180,6 +186,9 @@ func pausedNote(r Region) string {
 func ActiveJob(jobs []plan.Job, want string) (plan.Job, bool) {
 	var found []plan.Job
 	for _, j := range jobs {
+		if plan.IsBackfill(j.Name) {
+			continue // one-time jobs over named buckets are not the daily job
+		}
 		switch j.Status {
 		case plan.JobRunning, plan.JobIdle, plan.JobPaused:
 			found = append(found, j)

@@ -94,7 +94,7 @@ func bucketNote(b Bucket) string {
 	if b.Findings != nil {
 		note += "; " + b.Findings.note()
 	}
-	return note
+	return note + backfillNote(b.Backfill)
 }
 
 // tagList renders tags as k=v, sorted by key.
