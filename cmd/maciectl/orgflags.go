@@ -50,7 +50,7 @@ var flagOf = map[config.Key]string{
 	config.KeyRegions: "regions", config.KeyTagKey: "tag-key", config.KeyTagValue: "tag-value",
 	config.KeyProtected: "protected-accounts", config.KeyExcluded: "excluded-accounts",
 	config.KeyReadRole: "read-role", config.KeyOrgRoleARN: "org-role-arn", config.KeySampling: "sampling",
-	config.KeyConcurrency: "concurrency",
+	config.KeyConcurrency: "concurrency", config.KeyBackfill: "backfill", config.KeyDiscovery: "automated-discovery",
 }
 
 func flagName(k config.Key) string {
@@ -112,6 +112,12 @@ func (f *orgFlags) flagDocument() config.Document {
 	}
 	if f.set("concurrency") {
 		d.Concurrency = &f.Concurrency
+	}
+	if f.set("backfill") {
+		d.Backfill = &f.Backfill
+	}
+	if f.set("automated-discovery") {
+		d.AutomatedDiscovery = &f.Discovery
 	}
 	return d
 }
@@ -206,9 +212,6 @@ func (f *orgFlags) resolve(ctx context.Context) (*org, error) {
 		return nil, fmt.Errorf("finding the administrator account (sts:GetCallerIdentity): %w", err)
 	}
 	cfg := dep.Resolved.Document.Config(aws.ToString(id.Account))
-	if err := f.coverage(&cfg); err != nil {
-		return nil, withExit(2, err)
-	}
 	if cfg.OrgRoleARN == "" {
 		cfg.OrgRoleARN = f.orgRoleARN(ctx, clients, cfg.AdminAccount)
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 
-	"github.com/macieselfservice/macie-selfservice/internal/config"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
@@ -18,12 +16,4 @@ func withCoverage(ctx context.Context, r *reconcile.Reconciler, snap *reconcile.
 	p.Warnings = append(p.Warnings, cov.Warnings...)
 	plan.Sort(&p)
 	return p
-}
-
-// coverage reads --backfill and --automated-discovery into cfg.
-func (f *orgFlags) coverage(cfg *config.Config) error {
-	var errB, errD error
-	cfg.Backfill, errB = config.ParseBackfill("--backfill", f.Backfill)
-	cfg.AutomatedDiscovery, errD = config.ParseDiscovery("--automated-discovery", f.Discovery)
-	return errors.Join(errB, errD)
 }

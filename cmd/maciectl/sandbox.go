@@ -165,6 +165,12 @@ func scenarioConfig(s *scenario.Scenario) (string, error) {
 	if c.TagKey != "" {
 		d.TagKey = &c.TagKey
 	}
+	if c.Backfill != "" {
+		d.Backfill = &c.Backfill
+	}
+	if c.AutomatedDiscovery != "" {
+		d.AutomatedDiscovery = &c.AutomatedDiscovery
+	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		return "", fmt.Errorf("writing the scenario's configuration: %w", err)

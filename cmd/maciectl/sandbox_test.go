@@ -112,10 +112,28 @@ func TestSandboxServeScenario(t *testing.T) {
 		t.Fatalf("the scenario's configuration parameter: %v", err)
 	}
 	for k, want := range map[config.Key]string{config.KeyRegions: "eu-west-1,us-east-1", config.KeyProtected: "555555555555",
-		config.KeyExcluded: "666666666666", config.KeyTagKey: "", config.KeyDryRun: "false"} {
+		config.KeyExcluded: "666666666666", config.KeyTagKey: "", config.KeyDryRun: "false", config.KeyBackfill: ""} {
 		if got := d.Value(k); got != want {
 			t.Errorf("configuration parameter %s = %q, want %q (the scenario's config; \"\" where it leaves the default)", k, got, want)
 		}
+	}
+}
+
+// The scenario's coverage settings become the document's keys.
+func TestScenarioConfigCarriesTheCoverageSettings(t *testing.T) {
+	s, err := scenario.Parse("s.yaml", []byte(`organization: {managementAccount: "111111111111", adminAccount: "222222222222", regions: [eu-west-1]}
+config: {backfill: "off", automatedDiscovery: inherit}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := scenarioConfig(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := config.ParseDocument([]byte(doc))
+	if err != nil || d.Value(config.KeyBackfill) != "off" || d.Value(config.KeyDiscovery) != "inherit" {
+		t.Fatalf("document %s: %+v, %v", doc, d, err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsid"
+	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
 
@@ -27,11 +28,13 @@ const (
 	KeySampling    Key = "samplingPercentage"
 	KeyDryRun      Key = "dryRun"
 	KeyConcurrency Key = "concurrency"
+	KeyBackfill    Key = "backfill"
+	KeyDiscovery   Key = "automatedDiscovery"
 )
 
 // Keys lists every key of the document, in the order they are shown.
 var Keys = []Key{KeyRegions, KeyTagKey, KeyTagValue, KeyProtected, KeyExcluded, KeyReadRole,
-	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency}
+	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency, KeyBackfill, KeyDiscovery}
 
 // Bounds of the numeric settings.
 const (
@@ -54,6 +57,8 @@ type Document struct {
 	SamplingPercentage *int32     `json:"samplingPercentage,omitempty"`
 	DryRun             *bool      `json:"dryRun,omitempty"`
 	Concurrency        *int       `json:"concurrency,omitempty"`
+	Backfill           *string    `json:"backfill,omitempty"`
+	AutomatedDiscovery *string    `json:"automatedDiscovery,omitempty"`
 }
 
 // ListValue is a list of names or account ids.
@@ -208,7 +213,17 @@ func (d Document) validateScalars(name func(Key) string) error {
 	if d.Concurrency != nil && (*d.Concurrency < 1 || *d.Concurrency > MaxConcurrency) {
 		add(KeyConcurrency, fmt.Errorf("%d is out of range: want 1 to %d", *d.Concurrency, MaxConcurrency))
 	}
+	add(KeyBackfill, checkChoice(d.Backfill, BackfillOn, BackfillOff))
+	add(KeyDiscovery, checkChoice(d.AutomatedDiscovery, plan.DiscoveryOff, plan.DiscoveryInherit))
 	return errors.Join(errs...)
+}
+
+// checkChoice checks that a set value is one of two words.
+func checkChoice(v *string, a, b string) error {
+	if v != nil && *v != a && *v != b {
+		return fmt.Errorf("%q: want %s or %s", *v, a, b)
+	}
+	return nil
 }
 
 func checkRegions(rs []string) error {
@@ -257,7 +272,7 @@ func Defaults(region string) Document {
 		Regions: &regions, TagKey: ptr(tagpolicy.DefaultKey), TagValue: ptr(tagpolicy.DefaultValue),
 		ProtectedAccounts: &ListValue{}, ExcludedAccounts: &ListValue{}, ReadRole: ptr(DefaultReadRole),
 		OrgReadRoleARN: ptr(""), SamplingPercentage: ptr(int32(DefaultSampling)), DryRun: ptr(false),
-		Concurrency: ptr(DefaultConcurrency),
+		Concurrency: ptr(DefaultConcurrency), Backfill: ptr(DefaultBackfill), AutomatedDiscovery: ptr(DefaultDiscovery),
 	}
 }
 
@@ -273,9 +288,8 @@ func (d Document) Config(admin string) Config {
 		ReadRole: deref(d.ReadRole, DefaultReadRole), OrgRoleARN: deref(d.OrgReadRoleARN, ""),
 		SamplingPercentage: deref(d.SamplingPercentage, int32(DefaultSampling)),
 		DryRun:             deref(d.DryRun, false), Concurrency: deref(d.Concurrency, DefaultConcurrency),
-		// The document has no coverage keys yet: backfill and automated discovery take their
-		// defaults (on, off).
-		Backfill: DefaultBackfill == BackfillOn, AutomatedDiscovery: DefaultDiscovery,
+		Backfill:           deref(d.Backfill, DefaultBackfill) == BackfillOn,
+		AutomatedDiscovery: deref(d.AutomatedDiscovery, DefaultDiscovery),
 	}
 }
 

@@ -10,14 +10,15 @@ func TestParseDocumentReadsEveryKey(t *testing.T) {
 	d, err := ParseDocument([]byte(`{"regions":"eu-west-1, us-east-1","tagKey":"macie","tagValue":"true",
 		"protectedAccounts":["333333333333"],"excludedAccounts":"","readRole":"MacieSelfServiceRead",
 		"orgReadRoleArn":"arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead","samplingPercentage":50,
-		"dryRun":true,"concurrency":4}`))
+		"dryRun":true,"concurrency":4,"backfill":"off","automatedDiscovery":"inherit"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := d.Config("222222222222")
 	if !slices.Equal(c.Regions, []string{"eu-west-1", "us-east-1"}) || !slices.Equal(c.ProtectedAccounts, []string{"333333333333"}) ||
 		len(c.ExcludedAccounts) != 0 || c.SamplingPercentage != 50 || !c.DryRun || c.Concurrency != 4 ||
-		c.OrgRoleARN != "arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead" || c.Policy.String() != "macie=true" {
+		c.OrgRoleARN != "arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead" || c.Policy.String() != "macie=true" ||
+		c.Backfill || c.AutomatedDiscovery != "inherit" {
 		t.Fatalf("config %+v", c)
 	}
 }
@@ -37,6 +38,8 @@ func TestParseDocumentRefusesNamingTheKey(t *testing.T) {
 		`{"orgReadRoleArn":"MacieSelfServiceOrg"}`: `orgReadRoleArn: "MacieSelfServiceOrg" is not an IAM role ARN`,
 		`{"regions":7}`:                            `regions: want a list of strings`,
 		`[1]`:                                      `not a JSON object`,
+		`{"backfill":"yes"}`:                       `backfill: "yes": want on or off`,
+		`{"automatedDiscovery":"on"}`:              `automatedDiscovery: "on": want off or inherit`,
 	}
 	for doc, want := range cases {
 		if _, err := ParseDocument([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {

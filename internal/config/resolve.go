@@ -117,6 +117,10 @@ func copyField(dst *Document, src Document, k Key) bool {
 		return setField(&dst.DryRun, src.DryRun)
 	case KeyConcurrency:
 		return setField(&dst.Concurrency, src.Concurrency)
+	case KeyBackfill:
+		return setField(&dst.Backfill, src.Backfill)
+	case KeyDiscovery:
+		return setField(&dst.AutomatedDiscovery, src.AutomatedDiscovery)
 	}
 	return false
 }
@@ -157,6 +161,10 @@ func render(d Document, k Key) string {
 		return strconv.FormatBool(*d.DryRun)
 	case KeyConcurrency:
 		return number(d.Concurrency)
+	case KeyBackfill:
+		return deref(d.Backfill, "")
+	case KeyDiscovery:
+		return deref(d.AutomatedDiscovery, "")
 	}
 	return ""
 }

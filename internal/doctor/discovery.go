@@ -37,5 +37,5 @@ func discoveryCheck(ctx context.Context, d Discovery, policy, region string) Che
 			ds.AutoEnable, discoveryCost))
 	}
 	return warn(c, fmt.Sprintf("automated discovery is ENABLED (new members: %s) and the engine leaves it (automatedDiscovery: inherit): %s", ds.AutoEnable, discoveryCost),
-		fmt.Sprintf("set automatedDiscovery to off (maciectl --automated-discovery off; AUTOMATED_DISCOVERY=off for the function), or turn it off for the organization: aws macie2 update-automated-discovery-configuration --status DISABLED --region %s", region))
+		fmt.Sprintf("set automatedDiscovery to off (maciectl --automated-discovery off; the central stack's AutomatedDiscovery parameter for the function), or turn it off for the organization: aws macie2 update-automated-discovery-configuration --status DISABLED --region %s", region))
 }
