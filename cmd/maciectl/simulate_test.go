@@ -58,6 +58,12 @@ func TestDemoPrintsEnrolmentPausingAndScope(t *testing.T) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
+	// The management account has no read role in either Region: the closing list has one
+	// warning of it, not one a Region.
+	_, closing, _ := strings.Cut(out.String(), "\nWarnings: ")
+	if n := strings.Count(closing, "! account 111111111111: the read role cannot be assumed"); n != 1 {
+		t.Errorf("the closing warnings name 111111111111's read role %d times, want once:\n%s", n, closing)
+	}
 }
 
 func TestDemoJSONAndScenario(t *testing.T) {

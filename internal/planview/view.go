@@ -6,8 +6,6 @@ package planview
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -89,7 +87,7 @@ func New(p plan.Plan, held int, extra []plan.Warning, fails []reconcile.Failure,
 		}
 		v.Errors = append(v.Errors, Error{Account: f.Account, Region: f.Region, Message: f.Err.Error(), Retryable: f.Retryable})
 	}
-	v.Warnings = dedupe(v.Warnings)
+	v.Warnings = plan.MergeWarnings(v.Warnings)
 	v.Summary = summarize(v.Actions)
 	v.Summary.PausesHeldBack, v.Summary.Warnings, v.Summary.Errors = held, len(v.Warnings), len(v.Errors)
 	return v
@@ -128,39 +126,4 @@ func roleWarning(f reconcile.Failure, readRole string) plan.Warning {
 	return plan.Warning{Account: f.Account, Region: f.Region, Message: fmt.Sprintf(
 		"account %s: the read role %s cannot be assumed (sts:AssumeRole denied) in %s, so its buckets cannot be read and it is left as it is; deploy the workload stack there, or exclude the account in the configuration (ExcludedAccounts of the central stack)",
 		f.Account, readRole, f.Region)}
-}
-
-// dedupe sorts warnings and makes one of those that say the same of an account in several
-// Regions, naming the Regions (its Region is then empty); exact repeats go.
-func dedupe(ws []plan.Warning) []plan.Warning {
-	type key struct{ account, bucket, message string }
-	regions := map[key][]string{}
-	var order []key
-	for _, w := range ws {
-		k := key{w.Account, w.Bucket, w.Message}
-		if w.Region != "" {
-			k.message = strings.ReplaceAll(w.Message, w.Region, "\x00")
-		}
-		if _, seen := regions[k]; !seen {
-			order = append(order, k)
-		}
-		if w.Region != "" && !slices.Contains(regions[k], w.Region) {
-			regions[k] = append(regions[k], w.Region)
-		} else if regions[k] == nil {
-			regions[k] = []string{}
-		}
-	}
-	out := make([]plan.Warning, 0, len(order))
-	for _, k := range order {
-		rs := regions[k]
-		slices.Sort(rs)
-		w := plan.Warning{Account: k.account, Bucket: k.bucket, Message: k.message}
-		if len(rs) == 1 {
-			w.Region = rs[0]
-		}
-		w.Message = strings.ReplaceAll(k.message, "\x00", strings.Join(rs, ", "))
-		out = append(out, w)
-	}
-	plan.SortWarnings(out)
-	return out
 }

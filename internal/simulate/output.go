@@ -144,10 +144,8 @@ func (r *runner) sortOutput() {
 	slices.SortFunc(o.ScanScope, func(a, b ScopeEntry) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Bucket, b.Bucket))
 	})
-	plan.SortWarnings(o.Warnings)
-	if o.Warnings == nil {
-		o.Warnings = []plan.Warning{}
-	}
+	// A warning that says the same of an account in several Regions is shown once, naming them.
+	o.Warnings = plan.MergeWarnings(o.Warnings)
 	if o.Failed == nil {
 		o.Failed = []FailedPair{}
 	}
