@@ -106,11 +106,11 @@ func TestFunctionEnvironmentsAreValidConfigurations(t *testing.T) {
 	if c.AdminAccount != want.AdminAccount || !slices.Equal(c.Regions, want.Regions) || c.Concurrency != want.Concurrency ||
 		c.ReadRole != want.ReadRole || c.OrgRoleARN != want.OrgRoleARN || c.SamplingPercentage != want.SamplingPercentage ||
 		c.Policy.Key != "macie" || c.Policy.Value != "true" || c.DryRun || len(c.ExcludedAccounts) != 0 ||
-		!c.Backfill || c.AutomatedDiscovery != "off" {
+		!c.Backfill || c.AutomatedDiscovery != "off" || c.FindingsMinSeverity != "LOW" {
 		t.Errorf("central function configuration %+v, want %+v", c, want)
 	}
-	if fc := s.Findings; !fc.Enabled() || fc.TopicRegion != "eu-west-1" || fc.MinSeverity != "LOW" {
-		t.Errorf("central function findings settings %+v, want routed, to eu-west-1 (this stack's Region), from LOW", fc)
+	if fc := s.Findings; !fc.Enabled() || fc.TopicRegion != "eu-west-1" {
+		t.Errorf("central function findings settings %+v, want routed, to eu-west-1 (this stack's Region)", fc)
 	}
 	m, err := lambdafn.LoadSettings(environment(t, Management, "DelegatedAdminFunction"))
 	if err != nil || m.Mode != lambdafn.ModeManagement {
@@ -124,7 +124,7 @@ func TestConfigurationParameterCarriesEveryStackParameter(t *testing.T) {
 	tpl := raw(t, Central)
 	values := map[string]string{"ProtectedAccounts": "333333333333", "ExcludedAccounts": "111111111111,444444444444",
 		"TagKey": "Macie Scan", "TagValue": "", "SamplingPercentage": "25", "DryRun": "true", "ReadRoleName": "Reader",
-		"Backfill": "off", "AutomatedDiscovery": "inherit"}
+		"Backfill": "off", "AutomatedDiscovery": "inherit", "FindingsMinSeverity": "HIGH"}
 	for k, v := range values {
 		sample[k] = v
 	}
@@ -140,7 +140,8 @@ func TestConfigurationParameterCarriesEveryStackParameter(t *testing.T) {
 	c, err := config.FromDocument(d, "222222222222")
 	if err != nil || !slices.Equal(c.ProtectedAccounts, []string{"333333333333"}) ||
 		!slices.Equal(c.ExcludedAccounts, []string{"111111111111", "444444444444"}) || c.Policy.String() != "Macie Scan=" ||
-		c.SamplingPercentage != 25 || !c.DryRun || c.ReadRole != "Reader" || c.Backfill || c.AutomatedDiscovery != "inherit" {
+		c.SamplingPercentage != 25 || !c.DryRun || c.ReadRole != "Reader" || c.Backfill || c.AutomatedDiscovery != "inherit" ||
+		c.FindingsMinSeverity != "HIGH" {
 		t.Errorf("configuration %+v, %v", c, err)
 	}
 }

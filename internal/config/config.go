@@ -47,6 +47,9 @@ type Config struct {
 	Backfill bool
 	// AutomatedDiscovery is the automated sensitive data discovery policy: off or inherit.
 	AutomatedDiscovery string
+	// FindingsMinSeverity is the least severe finding published to the owning accounts: LOW
+	// (every finding), MEDIUM or HIGH.
+	FindingsMinSeverity string
 }
 
 var (
@@ -171,6 +174,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	errs = append(errs, err)
 	c.AutomatedDiscovery, err = ParseDiscovery(EnvDiscovery, getenv(EnvDiscovery))
 	errs = append(errs, err)
+	c.FindingsMinSeverity = strings.ToUpper(or(getenv(EnvFindingsMinSeverity), DefaultMinSeverity))
+	errs = append(errs, varChoice(EnvFindingsMinSeverity, c.FindingsMinSeverity, Severities))
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}

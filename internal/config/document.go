@@ -30,11 +30,12 @@ const (
 	KeyConcurrency Key = "concurrency"
 	KeyBackfill    Key = "backfill"
 	KeyDiscovery   Key = "automatedDiscovery"
+	KeyMinSeverity Key = "findingsMinSeverity"
 )
 
 // Keys lists every key of the document, in the order they are shown.
 var Keys = []Key{KeyRegions, KeyTagKey, KeyTagValue, KeyProtected, KeyExcluded, KeyReadRole,
-	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency, KeyBackfill, KeyDiscovery}
+	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency, KeyBackfill, KeyDiscovery, KeyMinSeverity}
 
 // Bounds of the numeric settings.
 const (
@@ -59,6 +60,8 @@ type Document struct {
 	Concurrency        *int       `json:"concurrency,omitempty"`
 	Backfill           *string    `json:"backfill,omitempty"`
 	AutomatedDiscovery *string    `json:"automatedDiscovery,omitempty"`
+	// FindingsMinSeverity: findings below it are not published to the owning accounts.
+	FindingsMinSeverity *string `json:"findingsMinSeverity,omitempty"`
 }
 
 // ListValue is a list of names or account ids.
@@ -215,13 +218,14 @@ func (d Document) validateScalars(name func(Key) string) error {
 	}
 	add(KeyBackfill, checkChoice(d.Backfill, BackfillOn, BackfillOff))
 	add(KeyDiscovery, checkChoice(d.AutomatedDiscovery, plan.DiscoveryOff, plan.DiscoveryInherit))
+	add(KeyMinSeverity, checkChoice(d.FindingsMinSeverity, Severities...))
 	return errors.Join(errs...)
 }
 
-// checkChoice checks that a set value is one of two words.
-func checkChoice(v *string, a, b string) error {
-	if v != nil && *v != a && *v != b {
-		return fmt.Errorf("%q: want %s or %s", *v, a, b)
+// checkChoice checks that a set value is one of the choices.
+func checkChoice(v *string, choices ...string) error {
+	if v != nil && !slices.Contains(choices, *v) {
+		return fmt.Errorf("%q: want %s or %s", *v, strings.Join(choices[:len(choices)-1], ", "), choices[len(choices)-1])
 	}
 	return nil
 }
@@ -273,6 +277,7 @@ func Defaults(region string) Document {
 		ProtectedAccounts: &ListValue{}, ExcludedAccounts: &ListValue{}, ReadRole: ptr(DefaultReadRole),
 		OrgReadRoleARN: ptr(""), SamplingPercentage: ptr(int32(DefaultSampling)), DryRun: ptr(false),
 		Concurrency: ptr(DefaultConcurrency), Backfill: ptr(DefaultBackfill), AutomatedDiscovery: ptr(DefaultDiscovery),
+		FindingsMinSeverity: ptr(DefaultMinSeverity),
 	}
 }
 
@@ -288,8 +293,9 @@ func (d Document) Config(admin string) Config {
 		ReadRole: deref(d.ReadRole, DefaultReadRole), OrgRoleARN: deref(d.OrgReadRoleARN, ""),
 		SamplingPercentage: deref(d.SamplingPercentage, int32(DefaultSampling)),
 		DryRun:             deref(d.DryRun, false), Concurrency: deref(d.Concurrency, DefaultConcurrency),
-		Backfill:           deref(d.Backfill, DefaultBackfill) == BackfillOn,
-		AutomatedDiscovery: deref(d.AutomatedDiscovery, DefaultDiscovery),
+		Backfill:            deref(d.Backfill, DefaultBackfill) == BackfillOn,
+		AutomatedDiscovery:  deref(d.AutomatedDiscovery, DefaultDiscovery),
+		FindingsMinSeverity: deref(d.FindingsMinSeverity, DefaultMinSeverity),
 	}
 }
 

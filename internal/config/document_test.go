@@ -10,7 +10,7 @@ func TestParseDocumentReadsEveryKey(t *testing.T) {
 	d, err := ParseDocument([]byte(`{"regions":"eu-west-1, us-east-1","tagKey":"macie","tagValue":"true",
 		"protectedAccounts":["333333333333"],"excludedAccounts":"","readRole":"MacieSelfServiceRead",
 		"orgReadRoleArn":"arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead","samplingPercentage":50,
-		"dryRun":true,"concurrency":4,"backfill":"off","automatedDiscovery":"inherit"}`))
+		"dryRun":true,"concurrency":4,"backfill":"off","automatedDiscovery":"inherit","findingsMinSeverity":"MEDIUM"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,7 +18,7 @@ func TestParseDocumentReadsEveryKey(t *testing.T) {
 	if !slices.Equal(c.Regions, []string{"eu-west-1", "us-east-1"}) || !slices.Equal(c.ProtectedAccounts, []string{"333333333333"}) ||
 		len(c.ExcludedAccounts) != 0 || c.SamplingPercentage != 50 || !c.DryRun || c.Concurrency != 4 ||
 		c.OrgRoleARN != "arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead" || c.Policy.String() != "macie=true" ||
-		c.Backfill || c.AutomatedDiscovery != "inherit" {
+		c.Backfill || c.AutomatedDiscovery != "inherit" || c.FindingsMinSeverity != "MEDIUM" {
 		t.Fatalf("config %+v", c)
 	}
 }
@@ -40,6 +40,7 @@ func TestParseDocumentRefusesNamingTheKey(t *testing.T) {
 		`[1]`:                                      `not a JSON object`,
 		`{"backfill":"yes"}`:                       `backfill: "yes": want on or off`,
 		`{"automatedDiscovery":"on"}`:              `automatedDiscovery: "on": want off or inherit`,
+		`{"findingsMinSeverity":"low"}`:            `findingsMinSeverity: "low": want LOW, MEDIUM or HIGH`,
 	}
 	for doc, want := range cases {
 		if _, err := ParseDocument([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsid"
@@ -16,16 +17,26 @@ type Findings struct {
 	QueueARN string
 	// TopicRegion is the home Region of the workload stacks, where each account's findings topic is.
 	TopicRegion string
-	// MinSeverity is LOW (the default: every finding), MEDIUM or HIGH.
-	MinSeverity string
 }
 
-// Environment variables read by FindingsFromEnv.
+// Environment variables read by FindingsFromEnv, and the minimum severity FromEnv reads where
+// no configuration parameter is deployed (the stack writes it as findingsMinSeverity).
 const (
 	EnvFindingsQueueARN    = "FINDINGS_QUEUE_ARN"
 	EnvFindingsTopicRegion = "FINDINGS_TOPIC_REGION"
 	EnvFindingsMinSeverity = "FINDINGS_MIN_SEVERITY"
 )
+
+// Severities are the values of FindingsMinSeverity, least severe first.
+var Severities = []string{"LOW", "MEDIUM", "HIGH"}
+
+// varChoice refuses an environment variable's value that is not one of the choices.
+func varChoice(name, v string, choices []string) error {
+	if !slices.Contains(choices, v) {
+		return fmt.Errorf("%s=%q: must be %s", name, v, strings.Join(choices, ", "))
+	}
+	return nil
+}
 
 // DefaultMinSeverity publishes every finding; teams narrow what they receive with subscription
 // filter policies.
@@ -36,14 +47,8 @@ func (f Findings) Enabled() bool { return f.QueueARN != "" }
 
 // FindingsFromEnv reads the findings settings; errors name the variable.
 func FindingsFromEnv(getenv func(string) string) (Findings, error) {
-	f := Findings{QueueARN: getenv(EnvFindingsQueueARN), TopicRegion: getenv(EnvFindingsTopicRegion),
-		MinSeverity: strings.ToUpper(or(getenv(EnvFindingsMinSeverity), DefaultMinSeverity))}
+	f := Findings{QueueARN: getenv(EnvFindingsQueueARN), TopicRegion: getenv(EnvFindingsTopicRegion)}
 	var errs []error
-	switch f.MinSeverity {
-	case "LOW", "MEDIUM", "HIGH":
-	default:
-		errs = append(errs, fmt.Errorf("%s=%q: must be LOW, MEDIUM or HIGH", EnvFindingsMinSeverity, getenv(EnvFindingsMinSeverity)))
-	}
 	if f.QueueARN != "" && !strings.HasPrefix(f.QueueARN, "arn:") {
 		errs = append(errs, fmt.Errorf("%s=%q: not a queue ARN", EnvFindingsQueueARN, f.QueueARN))
 	}

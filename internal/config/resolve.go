@@ -121,6 +121,8 @@ func copyField(dst *Document, src Document, k Key) bool {
 		return setField(&dst.Backfill, src.Backfill)
 	case KeyDiscovery:
 		return setField(&dst.AutomatedDiscovery, src.AutomatedDiscovery)
+	case KeyMinSeverity:
+		return setField(&dst.FindingsMinSeverity, src.FindingsMinSeverity)
 	}
 	return false
 }
@@ -165,6 +167,8 @@ func render(d Document, k Key) string {
 		return deref(d.Backfill, "")
 	case KeyDiscovery:
 		return deref(d.AutomatedDiscovery, "")
+	case KeyMinSeverity:
+		return deref(d.FindingsMinSeverity, "")
 	}
 	return ""
 }

@@ -16,7 +16,7 @@ import (
 func NewFindings(awsCfg aws.Config, cfg config.Config, fc config.Findings, opts Options) *findings.Router {
 	clients := awsapi.NewClients(awsCfg, awsapi.ClientOptions{Endpoint: opts.Endpoint, MaxAttempts: opts.MaxAttempts})
 	// The severity was validated with the configuration; an unknown one keeps the default.
-	minSeverity, _ := findings.ParseSeverity(strings.ToLower(fc.MinSeverity))
+	minSeverity, _ := findings.ParseSeverity(strings.ToLower(cfg.FindingsMinSeverity))
 	return &findings.Router{
 		Admin:       cfg.AdminAccount,
 		TopicRegion: fc.TopicRegion,

@@ -51,8 +51,10 @@ func (f *fixture) withFindings(minSeverity string) {
 	}
 	c := creds.Credentials
 	roleCfg := sandbox.ClientConfig(f.srv.URL(), aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken), euWest)
-	fc := config.Findings{QueueARN: findingsQueue, TopicRegion: euWest, MinSeverity: minSeverity}
-	f.h.Findings = engine.NewFindings(roleCfg, testConfig(), fc, engine.Options{Endpoint: f.srv.URL(), MaxAttempts: 1, Logger: f.h.Logger})
+	fc := config.Findings{QueueARN: findingsQueue, TopicRegion: euWest}
+	cfg := testConfig()
+	cfg.FindingsMinSeverity = minSeverity
+	f.h.Findings = engine.NewFindings(roleCfg, cfg, fc, engine.Options{Endpoint: f.srv.URL(), MaxAttempts: 1, Logger: f.h.Logger})
 	f.h.FindingsQueueARN = findingsQueue
 }
 

@@ -75,7 +75,7 @@ func newFindings(ctx context.Context, srv *sandbox.Server, s *scenario.Scenario,
 		logger = slog.New(slog.NewJSONHandler(logs, nil))
 	}
 	fc := config.Findings{QueueARN: "arn:aws:sqs:" + homeRegion(s) + ":" + cfg.AdminAccount + ":findings",
-		TopicRegion: homeRegion(s), MinSeverity: config.DefaultMinSeverity}
+		TopicRegion: homeRegion(s)}
 	return engine.NewFindings(awsCfg, cfg, fc, engine.Options{Endpoint: srv.URL(), Logger: logger}), nil
 }
 
