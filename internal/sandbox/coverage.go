@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strings"
@@ -53,7 +54,7 @@ func (s *Sandbox) Coverage() []BucketCoverage {
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b BucketCoverage) int {
-		return strings.Compare(a.Account+"/"+a.Region+"/"+a.Bucket, b.Account+"/"+b.Region+"/"+b.Bucket)
+		return cmp.Or(strings.Compare(a.Account, b.Account), strings.Compare(a.Region, b.Region), strings.Compare(a.Bucket, b.Bucket))
 	})
 	return out
 }

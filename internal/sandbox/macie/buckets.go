@@ -39,10 +39,7 @@ var (
 // jobDetails and automated discovery status. Pages of at most 50 (the API's maximum).
 func (s *Service) describeBuckets(c *call) (any, error) {
 	var in describeBucketsInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	for k := range in.Criteria {

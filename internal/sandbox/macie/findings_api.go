@@ -135,10 +135,7 @@ func (s *Service) listFindings(c *call) (any, error) {
 		MaxResults      int             `json:"maxResults"`
 		NextToken       string          `json:"nextToken"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	if err := in.FindingCriteria.validate(); err != nil {
@@ -169,10 +166,7 @@ func (s *Service) getFindings(c *call) (any, error) {
 		FindingIDs   []string    `json:"findingIds"`
 		SortCriteria findingSort `json:"sortCriteria"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	if len(in.FindingIDs) == 0 || len(in.FindingIDs) > 50 {
@@ -206,10 +200,7 @@ func (s *Service) getFindingStatistics(c *call) (any, error) {
 		Size            int             `json:"size"`
 		SortCriteria    findingSort     `json:"sortCriteria"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(groupKeys, in.GroupBy) {
@@ -270,10 +261,7 @@ func (s *Service) getUsageStatistics(c *call) (any, error) {
 		MaxResults int    `json:"maxResults"`
 		NextToken  string `json:"nextToken"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	if in.TimeRange == "" {

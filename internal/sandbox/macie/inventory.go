@@ -26,10 +26,7 @@ type searchInput struct {
 // latest refresh (schedule.go), filtered by bucketCriteria (EQ/NE).
 func (s *Service) searchResources(c *call) (any, error) {
 	var in searchInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	if in.BucketCriteria != nil {

@@ -40,10 +40,7 @@ var (
 // then by creation order.
 func (s *Service) listClassificationJobs(c *call) (any, error) {
 	var in listJobsInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	max, err := bodyMaxResults(in.MaxResults)

@@ -134,10 +134,7 @@ func (s *Service) updateClassificationJob(c *call) (any, error) {
 	var in struct {
 		JobStatus string `json:"jobStatus"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	j := s.findJob(key{c.account, c.region}, c.params["jobId"])

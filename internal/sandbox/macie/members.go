@@ -125,10 +125,7 @@ func (s *Service) updateMemberSession(c *call) (any, error) {
 	var in struct {
 		Status string `json:"status"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	m := s.memberOf(c.account, c.region, c.params["id"])

@@ -39,10 +39,7 @@ func (s *Service) putPublication(c *call) (any, error) {
 		ClientToken              string                    `json:"clientToken"`
 		SecurityHubConfiguration *securityHubConfiguration `json:"securityHubConfiguration"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if _, err := s.requireEnabled(c); err != nil {
+	if err := s.decodeEnabled(c, &in); err != nil {
 		return nil, err
 	}
 	cfg := in.SecurityHubConfiguration

@@ -197,6 +197,16 @@ func (s *Service) requireEnabled(c *call) (*session, error) {
 	return ss, nil
 }
 
+// decodeEnabled decodes the request body into in, then fails unless Macie is enabled for the
+// caller (requireEnabled), as every operation on the caller's own data does.
+func (s *Service) decodeEnabled(c *call, in any) error {
+	if err := c.decode(in); err != nil {
+		return err
+	}
+	_, err := s.requireEnabled(c)
+	return err
+}
+
 // requireAdmin fails unless the caller is the designated Macie administrator in the call's Region.
 func (s *Service) requireAdmin(c *call) error {
 	if _, err := s.requireEnabled(c); err != nil {
