@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsid"
@@ -32,8 +31,8 @@ var Severities = []string{"LOW", "MEDIUM", "HIGH"}
 
 // varChoice refuses an environment variable's value that is not one of the choices.
 func varChoice(name, v string, choices []string) error {
-	if !slices.Contains(choices, v) {
-		return fmt.Errorf("%s=%q: must be %s", name, v, strings.Join(choices, ", "))
+	if err := checkChoice(&v, choices...); err != nil {
+		return fmt.Errorf("%s=%w", name, err)
 	}
 	return nil
 }
