@@ -40,6 +40,7 @@ type plan struct {
 	burst     bench.BurstOptions
 	sweeps    []repeated
 	regions   []repeated
+	shards    bench.ShardOptions
 	coldRuns  int
 	simulated []bench.SimulateOptions
 }
@@ -75,9 +76,19 @@ func fullPlan() plan {
 			Orders: []bench.Order{bench.Clustered, bench.Interleaved}, Concurrency: concurrency},
 		sweeps:    []repeated{{sweepOf(1000, 1, 2), 2}, {limited, 1}},
 		regions:   []repeated{{sweepOf(10000, 1, 1), 2}, {sweepOf(10000, 4, 1), 2}, {sweepOf(10000, 17, 1), 1}},
+		shards:    shardPlan(2000),
 		coldRuns:  5,
 		simulated: simulated(50, 30),
 	}
+}
+
+// shardPlan models the event source mapping of the sharded sweep (batches of 100, a 20 s window,
+// one invocation at a time) during a sweep of 10,000 accounts in 4 Regions, calibrated by a real
+// sweep of calibration accounts.
+func shardPlan(calibration int) bench.ShardOptions {
+	return bench.ShardOptions{Regions: bench.MacieRegions[:4], Accounts: 10000, CalibrationAccounts: calibration,
+		ShardSizes: []int{250, 500, 1000}, EventRates: []float64{0.1, 1, 10}, BatchSize: 100, Window: 20 * time.Second,
+		Latency: latency, Limits: bench.Quotas(), Concurrency: concurrency, Seed: 1}
 }
 
 // simulated is a month-long scenario of an organization, twice: 1,000 and 1,000,000 objects per
@@ -95,6 +106,7 @@ func quickPlan() plan {
 	p.burst.Accounts, p.burst.BucketsPerAccount = 50, 4
 	p.sweeps = []repeated{{sweepOf(100, 1, 2), 2}}
 	p.regions = []repeated{{sweepOf(200, 1, 1), 2}, {sweepOf(200, 4, 1), 2}, {sweepOf(200, 17, 1), 2}}
+	p.shards = shardPlan(300)
 	p.coldRuns = 1
 	p.simulated = simulated(10, 7)
 	return p
@@ -146,7 +158,7 @@ func (p *plan) setRuns(n int) {
 
 func sections(only string) []string {
 	if only == "" {
-		return []string{"machine", "events", "burst", "sweep", "regions", "cold", "simulate"}
+		return []string{"machine", "events", "burst", "sweep", "regions", "shards", "cold", "simulate"}
 	}
 	return strings.Split(only, ",")
 }
@@ -166,6 +178,7 @@ func report(ctx context.Context, p plan, out string, which []string, prof profil
 		{"burst", func() error { return burst(ctx, p, blocks) }},
 		{"sweep", func() error { return sweep(ctx, p, blocks, prof) }},
 		{"regions", func() error { return regionSweeps(ctx, p, blocks, prof) }},
+		{"shards", func() error { return shards(ctx, p, blocks) }},
 		{"cold", func() error { return cold(ctx, p, blocks) }},
 		{"simulate", func() error { return simulations(ctx, p, blocks) }},
 	}
@@ -225,6 +238,16 @@ func regionSweeps(ctx context.Context, p plan, blocks map[string]string, prof pr
 	return nil
 }
 
+func shards(ctx context.Context, p plan, blocks map[string]string) error {
+	rows, cals, err := bench.ShardLatency(ctx, p.shards)
+	if err != nil {
+		return err
+	}
+	blocks["shards"] = bench.ShardTable(rows)
+	blocks["shards-calibration"] = bench.CalibrationTable(cals, p.shards.Regions)
+	return nil
+}
+
 // sweepRuns runs each sweep its number of times, the engine in a child process; with a CPU
 // profile, the sandbox's is written beside the engine's.
 func sweepRuns(ctx context.Context, sweeps []repeated, prof profiles) ([]bench.SweepRow, error) {
@@ -269,7 +292,7 @@ func simulations(ctx context.Context, p plan, blocks map[string]string) error {
 // write prints the blocks and splices them into the document at out.
 func write(out string, blocks map[string]string) error {
 	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "sweep-cpu",
-		"regions", "regions-floors", "regions-ops", "regions-cpu", "cold", "simulate"}
+		"regions", "regions-floors", "regions-ops", "regions-cpu", "shards", "shards-calibration", "cold", "simulate"}
 	for _, name := range names {
 		if b, ok := blocks[name]; ok {
 			fmt.Printf("## %s\n\n%s\n", name, b)
