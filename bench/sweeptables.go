@@ -74,8 +74,8 @@ func each(runs []SweepRow, f func(SweepRow) string) string {
 	return strings.Join(parts, ", ")
 }
 
-func wall(r SweepRow) string   { return secs(r.Run.Wall) }
-func ratio2(r SweepRow) string { return fmt.Sprintf("%.2f", r.Ratio()) }
+func wallCell(r SweepRow) string  { return secs(r.Run.Wall) }
+func ratioCell(r SweepRow) string { return fmt.Sprintf("%.2f", r.Ratio()) }
 
 // peak is the largest of a figure over the runs.
 func peak(runs []SweepRow, f func(SweepRow) uint64) uint64 {
@@ -97,7 +97,7 @@ func SweepTable(rows []SweepRow) string {
 		o := r.Options
 		fmt.Fprintf(&b, "| %s × %d | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", num(o.Accounts),
 			o.BucketsPerAccount, num(r.Held), memLimit(o.MemLimit), r.Pass, num(r.Tagged), num(r.Run.Creates), num(r.Calls.Total()),
-			secs(r.Floor().Time), r.Floor().What, each(runs, wall), each(runs, ratio2), agree(runs),
+			secs(r.Floor().Time), r.Floor().What, each(runs, wallCell), each(runs, ratioCell), agree(runs),
 			mib(peak(runs, func(r SweepRow) uint64 { return r.Run.PeakRSSBytes })),
 			mib(peak(runs, func(r SweepRow) uint64 { return r.Run.PeakHeapBytes })))
 	}
@@ -164,7 +164,7 @@ func RegionsTable(rows []SweepRow) string {
 		o := r.Options
 		fmt.Fprintf(&b, "| %d | %s × %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", len(o.regions()),
 			num(o.Accounts), o.BucketsPerAccount, num(r.Tagged), num(r.Run.Creates), num(r.Calls.Total()), num(r.Calls["sts:AssumeRole"]),
-			secs(r.Floor().Time), r.Floor().What, each(runs, wall), each(runs, ratio2), agree(runs),
+			secs(r.Floor().Time), r.Floor().What, each(runs, wallCell), each(runs, ratioCell), agree(runs),
 			each(runs, func(r SweepRow) string { return secs(r.Run.CPU) }), each(runs, func(r SweepRow) string { return secs(r.SandboxCPU) }),
 			mib(peak(runs, func(r SweepRow) uint64 { return r.Run.PeakRSSBytes })))
 	}
