@@ -78,6 +78,9 @@ func TestABlockedRegionDoesNotHoldUpAnother(t *testing.T) {
 			if res.Units != 2*accounts || len(res.Failures) != 0 || w.calls["CreateMember"] != 2*accounts {
 				t.Fatalf("units %d failures %v calls %v, want every pair reconciled once", res.Units, res.Failures, w.calls)
 			}
+			if w.calls["ListClassificationJobs"] != 2 || w.calls["CreateClassificationJob"] != 2 {
+				t.Fatalf("calls %v, want each Region's job checked and created once", w.calls)
+			}
 		})
 	}
 }
