@@ -74,7 +74,7 @@ func (f *orgFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.OrgRole, "org-role", config.DefaultOrgReadRole, "name of the role in the management account that reads the organization's accounts")
 	fs.StringVar(&f.OrgRoleARN, "org-role-arn", "", "ARN of the role that reads the organization's accounts (default: deployed, else --org-role in the management account; none when run there)")
 	fs.Int32Var(&f.Sampling, "sampling", config.DefaultSampling, "percentage of objects the classification job analyses, 1 to 100")
-	fs.IntVar(&f.Concurrency, "concurrency", config.DefaultConcurrency, fmt.Sprintf("accounts read at once, 1 to %d", config.MaxConcurrency))
+	fs.IntVar(&f.Concurrency, "concurrency", config.DefaultConcurrency, fmt.Sprintf("accounts read at once in each Region (the Regions side by side), 1 to %d", config.MaxConcurrency))
 	fs.BoolVar(&f.JSON, "json", false, "print JSON instead of a table")
 	fs.StringVar(&f.Backfill, "backfill", config.DefaultBackfill, "on|off: one-time jobs over what buckets held before they were tagged")
 	fs.StringVar(&f.Discovery, "automated-discovery", config.DefaultDiscovery, "off|inherit: turn automated sensitive data discovery off for the accounts the engine enables, or leave the organization's setting")
