@@ -44,6 +44,8 @@ type Key struct {
 type Bucket struct {
 	Name      string `json:"name"`
 	SizeBytes int64  `json:"sizeBytes"`
+	// Objects is the bucket's object count in Macie's inventory (0 when its size is not known).
+	Objects int64 `json:"objects"`
 	// SizeKnown is false for buckets Macie's inventory does not show (accounts where Macie is
 	// not enabled).
 	SizeKnown bool `json:"sizeKnown"`
