@@ -119,11 +119,12 @@ func TestCostForecastsAutomatedDiscoveryWhereItStaysOn(t *testing.T) {
 		return decode[cost.Output](t, js).Forecast.Discovery
 	}
 	// inherit: the administrator, the enrolled and the resumed member in eu-west-1 (new-data, 2 GB:
-	// 1% a day for 30 days; mixed-data, empty); the member without a read role is not listed.
-	if d := forecast("--automated-discovery", "inherit"); d.Pairs != 3 || d.Buckets != 2 || d.GB != 0.6 || d.USD != 0.6 {
+	// 1% a day for 30 days, grown by half the month's 10 %; mixed-data, empty); the member without
+	// a read role is not listed.
+	if d := forecast("--automated-discovery", "inherit"); d.Pairs != 3 || d.Buckets != 2 || d.GB != 0.63 || d.USD != 0.63 {
 		t.Fatalf("inherit: %+v", d)
 	}
-	if d := forecast("--automated-discovery", "inherit", "--discovery-daily-percent", "2"); d.GB != 1.2 {
+	if d := forecast("--automated-discovery", "inherit", "--discovery-daily-percent", "2"); d.GB != 1.26 {
 		t.Fatalf("2%% a day: %+v", d)
 	}
 	if d := forecast(); d.Pairs != 1 || d.Buckets != 0 || d.USD != 0 {

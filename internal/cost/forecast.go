@@ -23,15 +23,18 @@ type Forecast struct {
 	BackfillGB       float64           `json:"backfillGB"`
 	BackfillUSD      float64           `json:"backfillUSD"`
 	Discovery        DiscoveryForecast `json:"automatedDiscovery"`
-	// UnsizedBuckets counts the buckets of every line whose size Macie's inventory does not know
-	// (yet: it learns an account's buckets at its first refresh after Macie is enabled there).
+	// UnsizedBuckets counts the distinct buckets that a line prices but whose size Macie's
+	// inventory does not know (yet: it learns an account's buckets at its first refresh after
+	// Macie is enabled there).
 	UnsizedBuckets int     `json:"unsizedBuckets"`
 	TotalUSD       float64 `json:"totalUSD"`
 }
 
 // DiscoveryForecast is automated sensitive data discovery's line of the forecast: where it runs
 // and stays on, it monitors every object of every bucket of the account and analyses
-// Assumptions.DiscoveryDailyPercent of their data a day.
+// Assumptions.DiscoveryDailyPercent of their data a day. Both grow with the data, taken to grow
+// by Assumptions.MonthlyChangePercent over the month (new objects: changed ones would not add
+// any, so this is the higher side), and are priced at the data's mean over the span.
 type DiscoveryForecast struct {
 	// Pairs are the (account, Region) pairs where it runs; Buckets their buckets, Unsized of them
 	// of unknown size (counted at the assumed size, with no objects).
@@ -56,11 +59,14 @@ type BackfillDue struct {
 // automated discovery for the pairs named in discovery (where it is on and stays on) that Macie
 // bills: the administrator and Enabled members.
 func (p Prices) Forecast(a Assumptions, inv Inventory, e Estimate, due []BackfillDue, discovery []Key) Forecast {
-	f := Forecast{Days: ForecastDays, MonitoringUSD: e.Scoped.MonitoringUSD, IncrementalUSD: e.Scoped.JobUSD,
-		UnsizedBuckets: e.Scoped.UnsizedBuckets}
+	f := Forecast{Days: ForecastDays, MonitoringUSD: e.Scoped.MonitoringUSD, IncrementalUSD: e.Scoped.JobUSD}
+	kept := map[Key]bool{}
+	for _, k := range discovery {
+		kept[k] = true
+	}
 	f.backfills(p, a, inv, due)
-	f.Discovery = p.discovery(a, inv, discovery)
-	f.UnsizedBuckets += f.UnsizedBackfills + f.Discovery.Unsized
+	f.Discovery = p.discovery(a, inv, kept)
+	f.UnsizedBuckets = unsizedPriced(inv, due, kept)
 	f.TotalUSD = cents(f.MonitoringUSD + f.IncrementalUSD + f.BackfillUSD + f.Discovery.USD)
 	return f
 }
@@ -83,13 +89,10 @@ func (f *Forecast) backfills(p Prices, a Assumptions, inv Inventory, due []Backf
 	f.BackfillGB, f.BackfillUSD = p.inspection(gbByRegion)
 }
 
-// discovery prices automated discovery over the span for the pairs named that Macie bills.
-func (p Prices) discovery(a Assumptions, inv Inventory, on []Key) DiscoveryForecast {
+// discovery prices automated discovery over the span for the pairs kept that Macie bills.
+func (p Prices) discovery(a Assumptions, inv Inventory, kept map[Key]bool) DiscoveryForecast {
 	var d DiscoveryForecast
-	kept := map[Key]bool{}
-	for _, k := range on {
-		kept[k] = true
-	}
+	growth := 1 + a.MonthlyChangePercent/100*ForecastDays/30/2 // the data's mean over the span
 	gbByRegion := map[string]float64{}
 	var monitoring float64
 	for _, pair := range inv.Pairs {
@@ -111,8 +114,8 @@ func (p Prices) discovery(a Assumptions, inv Inventory, on []Key) DiscoveryForec
 		}
 		t, _, _ := p.Table(pair.Region)
 		d.Objects += objects
-		monitoring += float64(objects) / ObjectsPerDiscoveryUnit * t.DiscoveryObjects.USD * ForecastDays / 30
-		gbByRegion[pair.Region] += gb * a.DiscoveryDailyPercent / 100 * ForecastDays
+		monitoring += float64(objects) * growth / ObjectsPerDiscoveryUnit * t.DiscoveryObjects.USD * ForecastDays / 30
+		gbByRegion[pair.Region] += gb * growth * a.DiscoveryDailyPercent / 100 * ForecastDays
 	}
 	d.GB, d.AnalysisUSD = p.inspection(gbByRegion)
 	d.MonitoringUSD = cents(monitoring)
@@ -129,6 +132,29 @@ func (p Prices) inspection(gbByRegion map[string]float64) (gb, usd float64) {
 		usd += t.InspectionUSD(g)
 	}
 	return milli(gb), cents(usd)
+}
+
+// unsizedPriced counts the distinct buckets of unknown size that a line prices: scanned by the
+// daily job, due a backfill, or sampled by automated discovery.
+func unsizedPriced(inv Inventory, due []BackfillDue, kept map[Key]bool) int {
+	set := map[[3]string]bool{}
+	for _, p := range inv.Pairs {
+		if !p.Listed || !monitored(p.Status) {
+			continue
+		}
+		for _, b := range p.Buckets {
+			if !b.SizeKnown && (b.InScope || kept[Key{p.Account, p.Region}]) {
+				set[[3]string{p.Account, p.Region, b.Name}] = true
+			}
+		}
+	}
+	sizes := sizesOf(inv)
+	for _, d := range due {
+		if k := [3]string{d.Account, d.Region, d.Bucket}; !sizes[k].SizeKnown {
+			set[k] = true
+		}
+	}
+	return len(set)
 }
 
 func sizesOf(inv Inventory) map[[3]string]Bucket {

@@ -56,19 +56,21 @@ func TestForecastPricesAutomatedDiscoveryWhereItStaysOn(t *testing.T) {
 	f := prices.Forecast(a, inv, prices.Estimate(a, inv), nil, on)
 	d := f.Discovery
 	// The paused member is not billed; 555 has it off. 10 million objects at 0.01 per 100,000;
-	// (20 + 80 + 1 assumed) GB x 1% x 30 days = 30.3 GB at 1.00.
-	want := DiscoveryForecast{Pairs: 2, Buckets: 3, Unsized: 1, Objects: 10_000_000, MonitoringUSD: 1, GB: 30.3, AnalysisUSD: 30.3, USD: 31.3}
+	// (20 + 80 + 1 assumed) GB x 1% x 30 days = 30.3 GB at 1.00; both grown by half the month's
+	// 10 %.
+	want := DiscoveryForecast{Pairs: 2, Buckets: 3, Unsized: 1, Objects: 10_000_000, MonitoringUSD: 1.05, GB: 31.815, AnalysisUSD: 31.82, USD: 32.87}
 	if d != want {
 		t.Fatalf("automated discovery %+v\nwant                 %+v", d, want)
 	}
-	if f.UnsizedBuckets != 2 || f.TotalUSD != f.MonitoringUSD+f.IncrementalUSD+31.3 {
+	// "new" is scanned and sampled: one bucket of unknown size.
+	if f.UnsizedBuckets != 1 || f.TotalUSD != cents(f.MonitoringUSD+f.IncrementalUSD+32.87) {
 		t.Fatalf("%+v", f)
 	}
 	var b strings.Builder
 	if err := f.WriteText(&b, "USD", a); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"automated discovery: 31.30 (2 account(s)", "10000000 objects monitored", "30.300 GB analysed at 1% a day", "2 bucket(s) of unknown size"} {
+	for _, s := range []string{"automated discovery: 32.87 (2 account(s)", "10000000 objects monitored", "31.815 GB analysed at 1% a day", "1 bucket(s) of unknown size"} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("text lacks %q:\n%s", s, b.String())
 		}
