@@ -17,6 +17,9 @@
 //     the account's sensitive data discovery quota (5 TB by default): jobs pause at it.
 //   - "Everywhere" is Macie enabled on every account in every managed Region, with a job over
 //     every bucket: what tag scoping is compared with.
+//   - The 30-day forecast (Forecast) adds the backfills still due and automated sensitive data
+//     discovery where it stays on: object monitoring per object of every bucket of the account,
+//     and the data it analyses at the per-GB price (Assumptions.DiscoveryDailyPercent a day).
 //
 // Sizes come from Macie's own bucket inventory (SearchResources), which knows only the buckets
 // of accounts where Macie is enabled. Other buckets are counted (S3 ListBuckets through the read
