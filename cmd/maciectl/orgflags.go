@@ -241,7 +241,8 @@ func (f *orgFlags) orgRoleARN(ctx context.Context, clients *awsapi.Clients, call
 	return "arn:" + partition + ":iam::" + mgmt + ":role/" + f.OrgRole
 }
 
-// engine returns the engine on the organization, with the adapters it wired.
+// engine returns the engine on the organization, with the adapters it wired. It assumes the
+// roles as an operator (awsapi.OperatorSessionName), as the templates' trust policies require.
 func (o *org) engine(endpoint string, logger *slog.Logger) *engine.Engine {
-	return engine.New(o.AWS, o.Config, engine.Options{Endpoint: endpoint, Logger: logger})
+	return engine.New(o.AWS, o.Config, engine.Options{Endpoint: endpoint, Logger: logger, SessionName: awsapi.OperatorSessionName})
 }
