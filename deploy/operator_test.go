@@ -215,11 +215,11 @@ func TestOperatorRoleArnsIsOneParameter(t *testing.T) {
 	for arn, ok := range map[string]bool{
 		"": true, "arn:aws:iam::222222222222:role/MacieOperator": true,
 		"arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_MacieOperator_*": true,
-		"arn:aws-us-gov:iam::222222222222:role/ops/MacieOperator":                                           true,
-		"arn:aws:iam::222222222222:user/alice":                                                              false,
-		"arn:aws:sts::222222222222:assumed-role/MacieOperator/maciectl":                                     false,
-		"arn:aws:iam::222222222222:root":                                                                    false,
-		"MacieOperator":                                                                                     false,
+		"arn:aws-us-gov:iam::222222222222:role/ops/MacieOperator":                                        true,
+		"arn:aws:iam::222222222222:user/alice":                                                           false,
+		"arn:aws:sts::222222222222:assumed-role/MacieOperator/maciectl":                                  false,
+		"arn:aws:iam::222222222222:root":                                                                 false,
+		"MacieOperator":                                                                                  false,
 	} {
 		if pattern.MatchString(arn) != ok {
 			t.Errorf("AllowedPattern %s on %q: match %v, want %v", pattern, arn, !ok, ok)
