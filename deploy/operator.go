@@ -4,10 +4,10 @@ package deploy
 // that maciectl's commands (plan, apply, status, cost, doctor, replay) call through the roles of
 // the templates when an operator runs them. The roles trust the roles of the stacks'
 // OperatorRoleArns parameter, in sessions named awsapi.OperatorSessionName, and grant those
-// sessions these calls: the ones the function makes as well, and only here, ListBuckets. The
-// tests of this package check the grants against this list; those of cmd/maciectl record the
-// calls the commands make on the wire and compare them with it.
+// sessions exactly these calls, as they grant the function's sessions exactly the function's.
+// The tests of this package check the grants against this list; those of cmd/maciectl record
+// the calls the commands make on the wire and compare them with it.
 var OperatorCalls = map[string][]string{
-	"MacieSelfServiceRead":    {"S3API.GetBucketTagging", "S3API.ListBuckets", "TaggingAPI.GetResources"},
+	"MacieSelfServiceRead":    {"S3API.ListBuckets", "TaggingAPI.GetResources"},
 	"MacieSelfServiceOrgRead": {"OrganizationsAPI.DescribeAccount", "OrganizationsAPI.ListAccounts"},
 }

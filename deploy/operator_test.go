@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
@@ -12,10 +13,27 @@ import (
 // operatorPolicy is the central stack's managed policy for the roles of OperatorRoleArns.
 var operatorPolicy = role{Central, "OperatorPolicy"}
 
-// operatorCondition is the condition of a statement that grants only maciectl's sessions:
-// aws:userid of a role session is ROLE-ID:SESSION-NAME, and only the roles of OperatorRoleArns
-// may open sessions of that name (checkOperators).
-var operatorCondition = object{"StringLike": object{"aws:userid": "*:" + awsapi.OperatorSessionName}}
+// sessionOf returns the role session name a statement's condition limits it to: aws:userid of a
+// role session is ROLE-ID:SESSION-NAME, and the trusts let only the function open sessions named
+// awsapi.SessionName and only the roles of OperatorRoleArns sessions named
+// awsapi.OperatorSessionName (checkCentralTrust, checkOperators). "" is every session.
+func sessionOf(t *testing.T, r role, cond object) string {
+	t.Helper()
+	for op, keys := range cond {
+		userID, ok := obj(keys)["aws:userid"]
+		if !ok {
+			continue
+		}
+		session, found := strings.CutPrefix(render(userID), "*:")
+		if op != "StringLike" || len(cond) != 1 || len(obj(keys)) != 1 || !found ||
+			(session != awsapi.SessionName && session != awsapi.OperatorSessionName) {
+			t.Errorf("%s: condition %v: limit a statement to sessions only as {StringLike: {aws:userid: \"*:NAME\"}} with NAME %s or %s",
+				r.ID, cond, awsapi.SessionName, awsapi.OperatorSessionName)
+		}
+		return session
+	}
+	return ""
+}
 
 // policyConditions are the values of the templates' conditions a policy may depend on: every
 // role is read as its home Region's instance creates it, with or without operator roles.
@@ -94,11 +112,10 @@ func operatorRoles(t *testing.T) map[role]string {
 }
 
 // TestOperatorSessionsMayCallExactlyWhatTheCommandsCall checks the operators' path both ways:
-// operators' sessions may make every call OperatorCalls lists for the role; what the role
-// grants only to them is listed there and is not a call of the function (which would need it
-// for every session).
+// the sessions of operators may make every call OperatorCalls lists for the role, and nothing
+// else, as the function's sessions may make exactly the function's calls
+// (TestEveryRoleMayCallExactlyWhatTheCodeCalls).
 func TestOperatorSessionsMayCallExactlyWhatTheCommandsCall(t *testing.T) {
-	need := needed(t)
 	methods := sdkMethods(t)
 	roles := operatorRoles(t)
 	for name := range OperatorCalls {
@@ -114,20 +131,15 @@ func TestOperatorSessionsMayCallExactlyWhatTheCommandsCall(t *testing.T) {
 			}
 			want = append(want, iamActions(t, m)...)
 		}
-		sts := granted(t, r)
-		all, shared := actionsOf(sts), actionsOf(everySession(sts))
+		got := actionsOf(grantedTo(granted(t, r), awsapi.OperatorSessionName))
 		for _, a := range sortedSet(want) {
-			if !slices.Contains(all, a) {
+			if !slices.Contains(got, a) {
 				t.Errorf("%s: maciectl calls %s through it, which operators' sessions may not", r.ID, a)
 			}
 		}
-		for _, a := range all {
-			switch {
-			case slices.Contains(shared, a):
-			case slices.Contains(need[r], a):
-				t.Errorf("%s: %s is granted to operators' sessions only, but the function needs it", r.ID, a)
-			case !slices.Contains(want, a):
-				t.Errorf("%s: grants %s to operators' sessions, which no command calls through it", r.ID, a)
+		for _, a := range got {
+			if !slices.Contains(want, a) {
+				t.Errorf("%s: operators' sessions may call %s, which no command calls through it", r.ID, a)
 			}
 		}
 	}
@@ -150,7 +162,7 @@ func TestWithoutOperatorRolesOnlyTheFunctionIsGranted(t *testing.T) {
 		props := one(t, raw(t, r.Template), r.Template, r.ID).Props
 		for _, p := range list(resolveIf(t, props["Policies"], policyConditions(false))) {
 			for _, s := range allows(t, r, obj(obj(p)["PolicyDocument"])) {
-				if s.OperatorOnly {
+				if s.Session == awsapi.OperatorSessionName {
 					t.Errorf("%s grants %v to operators' sessions without operator roles", r.ID, s.Actions)
 				}
 			}
