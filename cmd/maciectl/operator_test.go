@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"io"
 	"maps"
@@ -16,9 +17,16 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
 	"github.com/macieselfservice/macie-selfservice/deploy"
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
+	"github.com/macieselfservice/macie-selfservice/internal/doctor"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox/sandboxtest"
+	"github.com/macieselfservice/macie-selfservice/internal/scenario"
+	"github.com/macieselfservice/macie-selfservice/internal/simulate"
 )
 
 // roleSession is an assumed role's name and session name, as STS answered AssumeRole.
@@ -152,5 +160,53 @@ func TestOperatorCommandsCallThroughTheRolesExactlyWhatTheTemplatesGrant(t *test
 	}
 	if len(calls) != 0 {
 		t.Errorf("calls through roles deploy.OperatorCalls does not know: %v", calls)
+	}
+}
+
+// TestDoctorSaysTheCallersRoleMustBeInOperatorRoleArns runs doctor as an operator's role whose
+// AssumeRole of the read role is denied in every account (here because no account has one; in
+// AWS also because the trust does not name the caller): each read-role check names the caller
+// and says its role must be in OperatorRoleArns.
+func TestDoctorSaysTheCallersRoleMustBeInOperatorRoleArns(t *testing.T) {
+	no := false
+	sb := sandbox.New(sandbox.Options{})
+	err := simulate.Setup(sb, &scenario.Scenario{Organization: scenario.Organization{ManagementAccount: pfManagement,
+		AdminAccount: pfAdmin, Regions: []string{"eu-west-1"},
+		Accounts: []scenario.Account{{ID: pfNew, Email: "new@example.com", ReadRole: &no}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.AddRole(pfAdmin, "MacieOperator")
+	srv := sandboxtest.Start(t, sb)
+	ctx := context.Background()
+	creds, err := sts.NewFromConfig(srv.Config(ctx, pfAdmin, "eu-west-1")).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::" + pfAdmin + ":role/MacieOperator"), RoleSessionName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": aws.ToString(creds.Credentials.AccessKeyId), "AWS_SECRET_ACCESS_KEY": aws.ToString(creds.Credentials.SecretAccessKey),
+		"AWS_SESSION_TOKEN": aws.ToString(creds.Credentials.SessionToken), "AWS_REGION": "eu-west-1",
+		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		t.Setenv(k, v)
+	}
+	f := &planFixture{srv: srv, args: []string{"--endpoint", srv.URL(), "--regions", "eu-west-1",
+		"--org-role-arn", "arn:aws:iam::" + pfManagement + ":role/" + simulate.OrgReadRole}}
+	_, out, _ := f.run(t, nil, "doctor", "--json")
+	var roles []doctor.Check
+	for _, c := range decode[doctor.Report](t, out).Checks {
+		if c.Check == doctor.CheckReadRole {
+			roles = append(roles, c)
+		}
+	}
+	if len(roles) != 2 {
+		t.Fatalf("read-role checks %+v, want the management account and %s", roles, pfNew)
+	}
+	for _, c := range roles {
+		if c.Result != doctor.Fail || !strings.Contains(c.Detail, "cannot be assumed by arn:aws:sts::"+pfAdmin+":assumed-role/MacieOperator/alice") ||
+			!strings.Contains(c.Remedy, "add the caller's role MacieOperator") || !strings.Contains(c.Remedy, "to OperatorRoleArns of the central, management and workload stacks") {
+			t.Errorf("check %+v", c)
+		}
 	}
 }
