@@ -92,6 +92,7 @@ func costRun(ctx context.Context, opts *costOptions) error {
 // inventoryReader reads what a cost estimate needs with the administrator's clients and the
 // workload accounts' read role.
 func inventoryReader(o *org) *cost.AWSReader {
-	b := awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount})
+	b := awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount,
+		SessionName: awsapi.OperatorSessionName})
 	return cost.NewAWSReader(awsapi.NewMacie(o.Clients), b, o.Config.Regions[0])
 }
