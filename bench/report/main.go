@@ -43,6 +43,7 @@ type plan struct {
 	shards    bench.ShardOptions
 	coldRuns  int
 	simulated []bench.SimulateOptions
+	coverage  coveragePlan
 }
 
 // Sweep conditions: 20 ms per call, the quotas of bench.Quotas (per service, and per Region
@@ -79,6 +80,7 @@ func fullPlan() plan {
 		shards:    shardPlan(2000),
 		coldRuns:  5,
 		simulated: simulated(50, 30),
+		coverage:  coverageOrgs(),
 	}
 }
 
@@ -109,6 +111,7 @@ func quickPlan() plan {
 	p.shards = shardPlan(300)
 	p.coldRuns = 1
 	p.simulated = simulated(10, 7)
+	p.coverage = quickCoverage()
 	return p
 }
 
@@ -158,7 +161,7 @@ func (p *plan) setRuns(n int) {
 
 func sections(only string) []string {
 	if only == "" {
-		return []string{"machine", "events", "burst", "sweep", "regions", "shards", "cold", "simulate"}
+		return []string{"machine", "events", "burst", "sweep", "regions", "shards", "cold", "simulate", "coverage"}
 	}
 	return strings.Split(only, ",")
 }
@@ -181,6 +184,7 @@ func report(ctx context.Context, p plan, out string, which []string, prof profil
 		{"shards", func() error { return shards(ctx, p, blocks) }},
 		{"cold", func() error { return cold(ctx, p, blocks) }},
 		{"simulate", func() error { return simulations(ctx, p, blocks) }},
+		{"coverage", func() error { return coverage(ctx, p, blocks) }},
 	}
 	for _, s := range steps {
 		if !slices.Contains(which, s.name) {
@@ -292,7 +296,8 @@ func simulations(ctx context.Context, p plan, blocks map[string]string) error {
 // write prints the blocks and splices them into the document at out.
 func write(out string, blocks map[string]string) error {
 	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "sweep-cpu",
-		"regions", "regions-floors", "regions-ops", "regions-cpu", "shards", "shards-calibration", "cold", "simulate"}
+		"regions", "regions-floors", "regions-ops", "regions-cpu", "shards", "shards-calibration", "cold", "simulate",
+		"coverage", "coverage-lines", "first-analysis"}
 	for _, name := range names {
 		if b, ok := blocks[name]; ok {
 			fmt.Printf("## %s\n\n%s\n", name, b)

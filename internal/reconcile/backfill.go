@@ -32,21 +32,24 @@ func (c *collector) observed(m plan.Member) {
 	c.members = append(c.members, m)
 }
 
-// coverage runs, after the pairs of a full reconcile, the backfill and the automated discovery
-// policy of every Region, on what the pairs read.
-func (r *Reconciler) coverage(ctx context.Context, regions []string, c *collector) {
+// coverage runs, after the pairs of one Region of a full reconcile, the Region's backfill and
+// automated discovery policy on what its pairs read.
+func (r *Reconciler) coverage(ctx context.Context, region string, c *collector) {
 	if r.Coverage == nil || ctx.Err() != nil {
 		return
 	}
 	c.mu.Lock()
-	members := slices.Clone(c.members)
+	var members []plan.Member
+	for _, m := range c.members {
+		if m.Region == region {
+			members = append(members, m)
+		}
+	}
 	acted := slices.Clone(c.res.Plan.Actions)
 	c.mu.Unlock()
-	for _, region := range regions {
-		p := r.coveragePlan(ctx, region, members, acted, c)
-		rep := r.apply(ctx, p)
-		c.add(p, rep, failureOf(Unit{Region: region}, rep))
-	}
+	p := r.coveragePlan(ctx, region, members, acted, c)
+	rep := r.apply(ctx, p)
+	c.add(p, rep, failureOf(Unit{Region: region}, rep))
 }
 
 // PlanCoverage returns the backfill and automated discovery actions a full reconcile would take
