@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -98,6 +99,11 @@ func TestSpreadAndAgreement(t *testing.T) {
 	}
 	if got := agree(runs(time.Second)); got != "one run" {
 		t.Errorf("one run: %q", got)
+	}
+	busy := runs(100*time.Second, 101*time.Second)
+	busy[1].Run.CPU, busy[1].SandboxCPU = time.Duration(runtime.NumCPU())*60*time.Second, time.Duration(runtime.NumCPU())*25*time.Second
+	if got := agree(busy); got != "**no**: CPU-bound (84 % busy)" {
+		t.Errorf("a run that kept 84 %% of the CPUs busy: %q", got)
 	}
 }
 

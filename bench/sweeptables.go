@@ -8,8 +8,12 @@ import (
 	"time"
 )
 
-// agreement is how close the runs of one sweep must be for its ratio to be claimed.
-const agreement = 0.10
+// agreement is how close the runs of one sweep must be for its ratio to be claimed, and
+// busyLimit the share of the machine's CPUs above which a run measures the machine instead.
+const (
+	agreement = 0.10
+	busyLimit = 0.8
+)
 
 // runsOf groups the rows by sweep and pass, the runs of each together, in the order they came.
 func runsOf(rows []SweepRow) [][]SweepRow {
@@ -43,16 +47,28 @@ func Spread(runs []SweepRow) float64 {
 	return float64(hi-lo) / float64(lo)
 }
 
-// agree says whether the runs agree closely enough for their ratio to be claimed.
+// agree says whether the runs agree closely enough, and left the machine idle enough, for their
+// ratio to be claimed.
 func agree(runs []SweepRow) string {
 	if len(runs) < 2 {
 		return "one run"
+	}
+	for _, r := range runs {
+		if b := r.Busy(); b >= busyLimit {
+			return fmt.Sprintf("**no**: CPU-bound (%.0f %% busy)", 100*b)
+		}
 	}
 	s := Spread(runs)
 	if s <= agreement {
 		return fmt.Sprintf("yes (%.0f %%)", 100*s)
 	}
 	return fmt.Sprintf("**no** (%.0f %%)", 100*s)
+}
+
+// Busy is the share of the machine's CPUs that the engine's and the sandbox's processes used
+// during the pass.
+func (r SweepRow) Busy() float64 {
+	return ratioOf(r.Run.CPU+r.SandboxCPU, r.Run.Wall*time.Duration(runtime.NumCPU()))
 }
 
 // Ratio is the pass's wall time over its floor.
@@ -127,10 +143,9 @@ func CPUTable(rows []SweepRow) string {
 		for _, r := range runs {
 			o := r.Options
 			fl := r.Floor()
-			busy := ratioOf(r.Run.CPU+r.SandboxCPU, r.Run.Wall*time.Duration(runtime.NumCPU()))
 			fmt.Fprintf(&b, "| %s | %d | %s | %d | %d | %s | %s | %s | %s | %s | %s | %.0f %% |\n", num(o.Accounts), len(o.regions()),
 				memLimit(o.MemLimit), r.Pass, r.Attempt, secs(r.Run.Wall), fl.What, r.achieved(fl), secs(r.Run.CPU),
-				perCall(r.Run.CPU, r.Calls.Total()), secs(r.SandboxCPU), 100*busy)
+				perCall(r.Run.CPU, r.Calls.Total()), secs(r.SandboxCPU), 100*r.Busy())
 		}
 	}
 	return b.String()
