@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsid"
+	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
@@ -31,17 +32,24 @@ const (
 	KeyBackfill    Key = "backfill"
 	KeyDiscovery   Key = "automatedDiscovery"
 	KeyMinSeverity Key = "findingsMinSeverity"
+	KeyShard       Key = "sweepShardAccounts"
 )
 
 // Keys lists every key of the document, in the order they are shown.
 var Keys = []Key{KeyRegions, KeyTagKey, KeyTagValue, KeyProtected, KeyExcluded, KeyReadRole,
-	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency, KeyBackfill, KeyDiscovery, KeyMinSeverity}
+	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency, KeyBackfill, KeyDiscovery, KeyMinSeverity, KeyShard}
 
 // Bounds of the numeric settings.
 const (
 	MaxConcurrency = 256
 	// DefaultConcurrency is how many (account, Region) pairs are worked on at once.
 	DefaultConcurrency = 16
+	// DefaultShardAccounts is how many accounts of a Region one step of a sharded sweep
+	// reconciles: at most 3 calls a pair (AssumeRole, GetResources, CreateMember when it enrols)
+	// make 600 calls, 60 s at 10 calls a second, a rate well under what a sweep measures (see the
+	// README's Lambda function section); the work deadline is 870 s, 14 times that, and an event
+	// waits at most about one step plus the batching window.
+	DefaultShardAccounts = 200
 )
 
 // Document is the configuration as the central stack writes it into its parameter, one JSON
@@ -62,6 +70,8 @@ type Document struct {
 	AutomatedDiscovery *string    `json:"automatedDiscovery,omitempty"`
 	// FindingsMinSeverity: findings below it are not published to the owning accounts.
 	FindingsMinSeverity *string `json:"findingsMinSeverity,omitempty"`
+	// SweepShardAccounts: how many accounts of a Region each step of a sharded sweep reconciles.
+	SweepShardAccounts *int `json:"sweepShardAccounts,omitempty"`
 }
 
 // ListValue is a list of names or account ids.
@@ -216,6 +226,9 @@ func (d Document) validateScalars(name func(Key) string) error {
 	if d.Concurrency != nil && (*d.Concurrency < 1 || *d.Concurrency > MaxConcurrency) {
 		add(KeyConcurrency, fmt.Errorf("%d is out of range: want 1 to %d", *d.Concurrency, MaxConcurrency))
 	}
+	if d.SweepShardAccounts != nil && (*d.SweepShardAccounts < 1 || *d.SweepShardAccounts > event.MaxShardAccounts) {
+		add(KeyShard, fmt.Errorf("%d is out of range: want 1 to %d", *d.SweepShardAccounts, event.MaxShardAccounts))
+	}
 	add(KeyBackfill, checkChoice(d.Backfill, BackfillOn, BackfillOff))
 	add(KeyDiscovery, checkChoice(d.AutomatedDiscovery, plan.DiscoveryOff, plan.DiscoveryInherit))
 	add(KeyMinSeverity, checkChoice(d.FindingsMinSeverity, Severities...))
@@ -277,7 +290,7 @@ func Defaults(region string) Document {
 		ProtectedAccounts: &ListValue{}, ExcludedAccounts: &ListValue{}, ReadRole: ptr(DefaultReadRole),
 		OrgReadRoleARN: ptr(""), SamplingPercentage: ptr(int32(DefaultSampling)), DryRun: ptr(false),
 		Concurrency: ptr(DefaultConcurrency), Backfill: ptr(DefaultBackfill), AutomatedDiscovery: ptr(DefaultDiscovery),
-		FindingsMinSeverity: ptr(DefaultMinSeverity),
+		FindingsMinSeverity: ptr(DefaultMinSeverity), SweepShardAccounts: ptr(DefaultShardAccounts),
 	}
 }
 
@@ -296,6 +309,7 @@ func (d Document) Config(admin string) Config {
 		Backfill:            deref(d.Backfill, DefaultBackfill) == BackfillOn,
 		AutomatedDiscovery:  deref(d.AutomatedDiscovery, DefaultDiscovery),
 		FindingsMinSeverity: deref(d.FindingsMinSeverity, DefaultMinSeverity),
+		SweepShardAccounts:  deref(d.SweepShardAccounts, DefaultShardAccounts),
 	}
 }
 

@@ -123,6 +123,8 @@ func copyField(dst *Document, src Document, k Key) bool {
 		return setField(&dst.AutomatedDiscovery, src.AutomatedDiscovery)
 	case KeyMinSeverity:
 		return setField(&dst.FindingsMinSeverity, src.FindingsMinSeverity)
+	case KeyShard:
+		return setField(&dst.SweepShardAccounts, src.SweepShardAccounts)
 	}
 	return false
 }
@@ -169,6 +171,8 @@ func render(d Document, k Key) string {
 		return deref(d.AutomatedDiscovery, "")
 	case KeyMinSeverity:
 		return deref(d.FindingsMinSeverity, "")
+	case KeyShard:
+		return number(d.SweepShardAccounts)
 	}
 	return ""
 }
