@@ -159,10 +159,7 @@ func render(d Document, k Key) string {
 	case KeySampling:
 		return number(d.SamplingPercentage)
 	case KeyDryRun:
-		if d.DryRun == nil {
-			return ""
-		}
-		return strconv.FormatBool(*d.DryRun)
+		return boolean(d.DryRun)
 	case KeyConcurrency:
 		return number(d.Concurrency)
 	case KeyBackfill:
@@ -182,6 +179,13 @@ func joined(l *ListValue) string {
 		return ""
 	}
 	return strings.Join(*l, ",")
+}
+
+func boolean(p *bool) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatBool(*p)
 }
 
 func number[T int | int32](p *T) string {

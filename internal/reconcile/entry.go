@@ -14,14 +14,7 @@ import (
 
 // Changes reconciles every (account, Region) that a batch of changes touches, each once.
 func (r *Reconciler) Changes(ctx context.Context, changes []event.Change) Result {
-	c := &collector{}
-	var tasks []task
-	for _, t := range coalesce(changes) {
-		if r.admit(ctx, &t, c) {
-			tasks = append(tasks, t)
-		}
-	}
-	return r.run(ctx, nil, tasks, c)
+	return r.Batch(ctx, changes, nil).Result
 }
 
 // Units reconciles the given pairs as if an event had named each, without a bucket to read
@@ -144,7 +137,7 @@ func (r *Reconciler) Full(ctx context.Context) Result {
 	c := &collector{}
 	regions, tasks := r.sweep(ctx, c)
 	r.run(ctx, regions, tasks, c)
-	r.coverage(ctx, regions, c)
+	r.coverage(ctx, regions, c.readView(), c)
 	return c.result()
 }
 

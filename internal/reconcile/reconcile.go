@@ -47,8 +47,13 @@ type Reconciler struct {
 	Logger      *slog.Logger
 	// Progress, when set, is told how many pairs of a run are finished out of how many.
 	Progress func(done, total int)
+	// ShardAccounts is how many accounts of a Region a sweep shard reconciles (default
+	// DefaultShardAccounts).
+	ShardAccounts int
 
 	locks keyedMutex
+	// members are the member statuses of the newest sweep's Regions, for its shards.
+	members memberCache
 }
 
 // Unit is the unit of work.
