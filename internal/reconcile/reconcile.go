@@ -84,6 +84,17 @@ type Result struct {
 	Pending int
 }
 
+// Merge returns res with what o planned, did and could not do added.
+func (res Result) Merge(o Result) Result {
+	res.Plan.Actions = append(slices.Clip(res.Plan.Actions), o.Plan.Actions...)
+	res.Plan.Warnings = append(slices.Clip(res.Plan.Warnings), o.Plan.Warnings...)
+	res.Report.Results = append(slices.Clip(res.Report.Results), o.Report.Results...)
+	res.Failures = append(slices.Clip(res.Failures), o.Failures...)
+	res.Units += o.Units
+	res.Pending += o.Pending
+	return res
+}
+
 func (r *Reconciler) now() time.Time {
 	if r.Now != nil {
 		return r.Now()
