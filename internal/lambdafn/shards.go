@@ -84,17 +84,17 @@ func (h *Handler) admitShards(ctx context.Context, shards []queuedShard) (run []
 		if h.Sweep == nil {
 			why = "no queue to continue the sweep on (QUEUE_URL is not set): the scheduled sweep runs whole"
 		}
-		i, seen := best[q.shard.Region]
-		switch {
-		case why == "" && !seen:
-			best[q.shard.Region] = len(run)
-			run = append(run, q)
-			continue
-		case why == "" && q.shard.After > run[i].shard.After:
-			q, run[i] = run[i], q
-			fallthrough
-		case why == "":
-			why = "a copy: a shard of its Region further on is in the same batch"
+		if why == "" {
+			i, seen := best[q.shard.Region]
+			if !seen {
+				best[q.shard.Region] = len(run)
+				run = append(run, q)
+				continue
+			}
+			if q.shard.After > run[i].shard.After {
+				q, run[i] = run[i], q // the furthest runs; the one it replaces stops
+			}
+			why = "a copy: a shard of its Region as far or further is in the same batch"
 		}
 		stopped++
 		h.log().LogAttrs(ctx, slog.LevelInfo, "sweep shard stopped", slog.String("message_id", q.id),
