@@ -305,3 +305,61 @@ func TestShardsWithoutAQueueOrInvalidEnd(t *testing.T) {
 	}
 	assertIgnoredLogged(t, f, "bad")
 }
+
+// schedule invokes the handler with the schedule's event of the given time.
+func (f *fixture) schedule(t *testing.T, at time.Time) {
+	t.Helper()
+	ev := strings.Replace(string(scheduledEvent), "2026-11-02T10:00:00Z", at.Format(time.RFC3339), 1)
+	if _, err := f.h.Handle(context.Background(), []byte(ev)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A shard lost on its way (the next sweep's shards are the repair): its Region is left as it
+// was by that sweep, and the next sweep converges it.
+func TestALostShardIsRepairedByTheNextSweep(t *testing.T) {
+	f, q := shardedFixture(t)
+	f.schedule(t, sweepTime)
+	for _, m := range q.take() {
+		if shardOf(t, m).Region != euWest {
+			_ = q.Send(context.Background(), m.body) // back in the queue; the other is lost
+		}
+	}
+	f.drain(t, q)
+	if got := f.memberStatus(teamA, euWest); got != "" {
+		t.Fatalf("team A in %s is %q although its Region's shard was lost", euWest, got)
+	}
+	f.schedule(t, sweepTime.Add(6*time.Hour))
+	f.drain(t, q)
+	if got := f.memberStatus(teamA, euWest); got != "Enabled" {
+		t.Fatalf("team A in %s is %q after the next sweep, want Enabled", euWest, got)
+	}
+}
+
+// A shard that keeps failing is handed back at every receive until the queue dead-letters it
+// (maxReceiveCount); the next sweep converges its Region.
+func TestADeadLetteredShardIsRepairedByTheNextSweep(t *testing.T) {
+	f, q := shardedFixture(t)
+	f.sb.SetFault("macie2:ListMembers", sandbox.Fault{Error: sandbox.FaultInternal, Rate: 1})
+	f.schedule(t, sweepTime)
+	first := q.take()
+	for receives := 1; receives <= maxReceiveCount; receives++ {
+		resp, err := f.h.Handle(context.Background(), batchReceived(receives, first...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := failedIDs(resp); len(ids) != len(first) {
+			t.Fatalf("receive %d: handed back %v, want every shard", receives, ids)
+		}
+	}
+	if len(q.take()) != 0 {
+		t.Fatal("a shard that never started sent its next one")
+	}
+	// The queue dead-letters them; the trouble ends; the next sweep comes.
+	f.sb.SetFault("macie2:ListMembers", sandbox.Fault{})
+	f.schedule(t, sweepTime.Add(6*time.Hour))
+	f.drain(t, q)
+	if a, b := f.memberStatus(teamA, euWest), f.memberStatus(teamB, usEast); a != "Enabled" || b != "Enabled" {
+		t.Fatalf("after the next sweep team A in %s is %q, team B in %s %q; want both Enabled", euWest, a, usEast, b)
+	}
+}
