@@ -45,11 +45,8 @@ const (
 	// DefaultConcurrency is how many (account, Region) pairs are worked on at once.
 	DefaultConcurrency = 16
 	// DefaultShardAccounts is how many accounts of a Region one step of a sharded sweep
-	// reconciles: at most 3 calls a pair (AssumeRole, GetResources, CreateMember when it enrols)
-	// make 600 calls, 60 s at 10 calls a second, a rate well under what a sweep measures (see the
-	// README's Lambda function section); the work deadline is 870 s, 14 times that, and an event
-	// waits at most about one step plus the batching window.
-	DefaultShardAccounts = 200
+	// reconciles.
+	DefaultShardAccounts = event.DefaultShardAccounts
 )
 
 // Document is the configuration as the central stack writes it into its parameter, one JSON

@@ -20,9 +20,17 @@ type Shard struct {
 	Accounts int       `json:"accounts"`
 }
 
-// MaxShardAccounts bounds the accounts of one shard: an organization has at most 10,000 members
-// in Macie.
-const MaxShardAccounts = 10000
+// Bounds of the accounts of one shard.
+const (
+	// MaxShardAccounts: an organization has at most 10,000 members in Macie.
+	MaxShardAccounts = 10000
+	// DefaultShardAccounts: a pair costs at most 3 calls (AssumeRole, GetResources, CreateMember
+	// when it enrols), so 200 pairs are 600 calls, 60 s at 10 calls a second, a third of the
+	// rate at which a whole 10,000-account sweep would still fit in the function's timeout (the
+	// README's "The sweep in shards"); the work deadline is 870 s, 14 times that, and an event
+	// waits at most about one shard plus the batching window.
+	DefaultShardAccounts = 200
+)
 
 // shardBody is the message body of a shard.
 type shardBody struct {

@@ -48,7 +48,7 @@ type Reconciler struct {
 	// Progress, when set, is told how many pairs of a run are finished out of how many.
 	Progress func(done, total int)
 	// ShardAccounts is how many accounts of a Region a sweep shard reconciles (default
-	// DefaultShardAccounts).
+	// event.DefaultShardAccounts).
 	ShardAccounts int
 
 	locks keyedMutex

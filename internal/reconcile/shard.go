@@ -19,9 +19,6 @@ import (
 // step, and the Region's first step checks its job and findings publication, as a full reconcile
 // does before its pairs.
 
-// DefaultShardAccounts is the size of a shard when Reconciler.ShardAccounts is zero.
-const DefaultShardAccounts = 200
-
 // ShardResult is what became of one shard of a batch.
 type ShardResult struct {
 	Shard event.Shard
@@ -135,18 +132,20 @@ func (r *Reconciler) slice(ctx context.Context, s event.Shard, c *collector) (Sh
 	}
 	sr.End = from+len(slice) == len(all)
 	if !sr.End {
-		sr.Next = s.Next(sr.Last, cmp.Or(r.ShardAccounts, DefaultShardAccounts))
+		sr.Next = s.Next(sr.Last, r.shardAccounts())
 	}
 	r.log().LogAttrs(ctx, slog.LevelInfo, "sweep shard", slog.String("region", s.Region), slog.String("sweep", s.Sweep.String()),
 		slog.String("after", s.After), slog.Int("pairs", sr.Pairs), slog.String("last", sr.Last), slog.Bool("end", sr.End))
 	return sr, slice, regionSweep{accounts: accounts, statuses: statuses}
 }
 
+func (r *Reconciler) shardAccounts() int { return cmp.Or(r.ShardAccounts, event.DefaultShardAccounts) }
+
 // FirstShards returns the first shard of the sweep scheduled at sweep in every managed Region.
 func (r *Reconciler) FirstShards(sweep time.Time) []event.Shard {
 	out := make([]event.Shard, 0, len(r.Regions))
 	for _, region := range r.Regions {
-		out = append(out, event.Shard{Sweep: sweep, Region: region, Accounts: cmp.Or(r.ShardAccounts, DefaultShardAccounts)})
+		out = append(out, event.Shard{Sweep: sweep, Region: region, Accounts: r.shardAccounts()})
 	}
 	return out
 }
