@@ -136,18 +136,7 @@ func TestShardedSweepConvergesLikeTheWholeOne(t *testing.T) {
 	if n := f.drain(t, q); n != 2 {
 		t.Errorf("%d batches, want 2: one account a shard, each Region's shards in a batch together", n)
 	}
-	for _, want := range []struct{ account, region, status string }{
-		{teamA, euWest, "Enabled"}, {teamB, usEast, "Enabled"}, {teamA, usEast, ""}, {teamB, euWest, ""},
-	} {
-		if got := f.memberStatus(want.account, want.region); got != want.status {
-			t.Errorf("%s in %s is %q, want %q", want.account, want.region, got, want.status)
-		}
-	}
-	for _, r := range []string{euWest, usEast} {
-		if jobs := f.sb.Macie().Jobs(admin, r); len(jobs) != 1 {
-			t.Errorf("%d jobs in %s, want 1: the first shard of a Region checks its job", len(jobs), r)
-		}
-	}
+	f.wantSwept(t) // the first shard of a Region checks its job
 	var done float64
 	for _, l := range f.metricLines() {
 		if l["Trigger"] == TriggerSQS {
