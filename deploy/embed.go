@@ -13,6 +13,8 @@
 //     policy that keeps the workload accounts from changing what the self-service depends on or
 //     leaving Macie coverage.
 //
+// OperatorCalls lists what maciectl, run by an operator, calls through the templates' roles.
+//
 // The templates use the long form of intrinsic functions (Fn::Sub, Ref, Fn::GetAtt as maps), so
 // that any YAML parser reads them. The package's tests parse them into typed CloudFormation
 // resources, match their event patterns against CloudTrail samples and check that every role can

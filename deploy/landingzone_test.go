@@ -264,6 +264,7 @@ func checkAgreement(t *testing.T, mgmt, central, workload deployment) {
 	if workload.Params["AdminAccountId"] != mgmt.Params["AdminAccountId"] {
 		t.Errorf("workload AdminAccountId %q, management %q", workload.Params["AdminAccountId"], mgmt.Params["AdminAccountId"])
 	}
+	checkOperatorRoles(t, mgmt, central, workload)
 	if len(central.Regions) != 1 || workload.Params["AdminRegion"] != central.Regions[0] {
 		t.Errorf("central stack Regions %v: want one, the workload AdminRegion %q", central.Regions, workload.Params["AdminRegion"])
 	}
@@ -272,5 +273,21 @@ func checkAgreement(t *testing.T, mgmt, central, workload deployment) {
 	}
 	if len(workload.Accounts) != 0 || len(workload.OUs) == 0 {
 		t.Errorf("workload stack set must target OUs only: %+v", workload)
+	}
+}
+
+// checkOperatorRoles checks that the three stacks name the same operator roles, each a role of
+// the administrator account (the trusts' principal: a role elsewhere would never match).
+func checkOperatorRoles(t *testing.T, mgmt, central, workload deployment) {
+	t.Helper()
+	roles := workload.Params["OperatorRoleArns"]
+	if mgmt.Params["OperatorRoleArns"] != roles || central.Params["OperatorRoleArns"] != roles {
+		t.Errorf("OperatorRoleArns differ: management %q, central %q, workload %q",
+			mgmt.Params["OperatorRoleArns"], central.Params["OperatorRoleArns"], roles)
+	}
+	for arn := range strings.SplitSeq(roles, ",") {
+		if f := strings.SplitN(arn, ":", 6); arn != "" && (len(f) != 6 || f[4] != mgmt.Params["AdminAccountId"]) {
+			t.Errorf("operator role %q is not a role of the administrator account %s", arn, mgmt.Params["AdminAccountId"])
+		}
 	}
 }

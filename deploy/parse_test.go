@@ -24,7 +24,7 @@ func TestTemplatesParseIntoTypedResources(t *testing.T) {
 	want := map[string][]string{
 		Management: {"AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Logs::LogGroup", "Custom::MacieDelegatedAdmin"},
 		Central: {"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::Events::EventBus", "AWS::Events::EventBusPolicy", "AWS::Events::Rule",
-			"AWS::IAM::Role", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function", "AWS::Lambda::Permission",
+			"AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function", "AWS::Lambda::Permission",
 			"AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SSM::Parameter", "Custom::MacieAdminSetup"},
 		Workload:        {"AWS::Events::Rule", "AWS::IAM::Role", "AWS::KMS::Key", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy"},
 		FindingsForward: {"AWS::Events::Rule"},

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 )
 
 // sdkFile lists, as Go interfaces, every AWS SDK method the code calls.
@@ -57,8 +59,9 @@ var callers = map[string][]role{
 	"SSMAPI.GetParameter":                            {functionRole}, // maciectl reads it too
 }
 
-// operatorOnly are the methods only maciectl calls, as a person with their own credentials:
-// no role of the templates is granted them.
+// operatorOnly are the methods only maciectl calls: the function's roles are not granted them.
+// maciectl makes them with the operator's own credentials, or, for those of OperatorCalls,
+// through a role of the templates in an operator's session (operator_test.go).
 var operatorOnly = []string{
 	"MacieAPI.DescribeOrganizationConfiguration",
 	"MacieAPI.GetMacieSession",
@@ -193,10 +196,14 @@ func needed(t *testing.T) map[role][]string {
 // statement is one Allow statement of a role's policies, intrinsic functions rendered.
 type statement struct {
 	Actions, Resources []string
+	// Session is the only role session name the statement grants (sessionCondition), or "" for
+	// every session.
+	Session string
 }
 
-// granted returns the Allow statements of a role's inline policies; anything that would grant
-// outside them (managed policies, NotAction, NotResource) is an error.
+// granted returns the Allow statements of a role's inline policies, deployed with operator roles
+// (the most they grant); anything that would grant outside them (managed policies, NotAction,
+// NotResource, a statement that is not Allow or Deny) is an error.
 func granted(t *testing.T, r role) []statement {
 	t.Helper()
 	props := one(t, raw(t, r.Template), r.Template, r.ID).Props
@@ -204,19 +211,38 @@ func granted(t *testing.T, r role) []statement {
 		t.Errorf("%s: only inline policies are checked; use them", r.ID)
 	}
 	var out []statement
-	for _, p := range list(props["Policies"]) {
-		for _, s := range list(obj(obj(p)["PolicyDocument"])["Statement"]) {
-			st := obj(s)
-			if st["NotAction"] != nil || st["NotResource"] != nil {
-				t.Errorf("%s: NotAction/NotResource grant more than they name", r.ID)
-			}
-			if st["Effect"] != "Allow" {
-				continue
-			}
-			out = append(out, statement{Actions: strs(st["Action"]), Resources: strs(st["Resource"])})
-		}
+	for _, p := range list(resolveIf(t, props["Policies"], policyConditions(true))) {
+		out = append(out, allows(t, r, obj(obj(p)["PolicyDocument"]))...)
 	}
 	return out
+}
+
+// allows returns the Allow statements of a policy document.
+func allows(t *testing.T, r role, doc object) []statement {
+	t.Helper()
+	var out []statement
+	for _, s := range list(doc["Statement"]) {
+		st := obj(s)
+		if st["NotAction"] != nil || st["NotResource"] != nil {
+			t.Errorf("%s: NotAction/NotResource grant more than they name", r.ID)
+		}
+		switch st["Effect"] {
+		case "Deny":
+			continue
+		case "Allow":
+		default:
+			t.Errorf("%s: statement %v is neither Allow nor Deny", r.ID, st)
+			continue
+		}
+		out = append(out, statement{Actions: strs(st["Action"]), Resources: strs(st["Resource"]),
+			Session: sessionOf(t, r, obj(st["Condition"]))})
+	}
+	return out
+}
+
+// grantedTo keeps the statements that grant the sessions of a name.
+func grantedTo(sts []statement, session string) []statement {
+	return slices.DeleteFunc(slices.Clone(sts), func(s statement) bool { return s.Session != "" && s.Session != session })
 }
 
 func actionsOf(sts []statement) []string {
@@ -230,7 +256,7 @@ func actionsOf(sts []statement) []string {
 func TestEveryRoleMayCallExactlyWhatTheCodeCalls(t *testing.T) {
 	need := needed(t)
 	for _, r := range allRoles {
-		got := actionsOf(granted(t, r))
+		got := actionsOf(grantedTo(granted(t, r), awsapi.SessionName))
 		for _, a := range need[r] {
 			if !slices.Contains(got, a) {
 				t.Errorf("%s %s: the code needs %s, which is not granted", r.Template, r.ID, a)

@@ -1,19 +1,25 @@
 package deploy
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 )
 
 // The principal every cross-account trust names: the administrator account, narrowed to the
-// central function's role and to the organization by conditions.
+// central function's role (or to the operators' roles) and to the organization by conditions.
 const (
 	adminRoot       = "arn:${AWS::Partition}:iam::${AdminAccountId}:root"
 	centralRoleARN  = "arn:${AWS::Partition}:iam::${AdminAccountId}:role/${FunctionRoleName}"
 	organizationRef = "${OrganizationId}"
+	operatorsRef    = "${OperatorRoleArns}"
 )
 
-// trusted says who may assume each role: a service, or "" for the central function's role.
+// trusted says who may assume each role: a service, or "" for the central function's role (and
+// the operators' roles, when OperatorRoleArns names any).
 var trusted = map[role]string{
 	functionRole:        "lambda.amazonaws.com",
 	designateRole:       "lambda.amazonaws.com",
@@ -23,9 +29,10 @@ var trusted = map[role]string{
 	orgReadRole:         "",
 }
 
-func trustStatements(t *testing.T, r role) []object {
+// trustStatements returns a role's trust statements as deployed with or without operator roles.
+func trustStatements(t *testing.T, r role, operators bool) []object {
 	t.Helper()
-	doc := obj(one(t, raw(t, r.Template), r.Template, r.ID).Props["AssumeRolePolicyDocument"])
+	doc := obj(resolveIf(t, one(t, raw(t, r.Template), r.Template, r.ID).Props["AssumeRolePolicyDocument"], policyConditions(operators)))
 	var out []object
 	for _, s := range list(doc["Statement"]) {
 		out = append(out, obj(s))
@@ -43,45 +50,98 @@ func TestEveryRoleOfTheTemplatesIsChecked(t *testing.T) {
 				t.Errorf("%s %s: a role the least-privilege and trust tests do not know", name, r.ID)
 			}
 		}
-	}
-}
-
-func TestTrustPolicies(t *testing.T) {
-	for r, service := range trusted {
-		for _, s := range trustStatements(t, r) {
-			if s["Effect"] != "Allow" || !reflect.DeepEqual(strs(s["Action"]), []string{"sts:AssumeRole"}) {
-				t.Errorf("%s: trust statement %v must only allow sts:AssumeRole", r.ID, s)
+		for _, p := range resources(raw(t, name), name, "AWS::IAM::ManagedPolicy") {
+			if (role{name, p.ID}) != operatorPolicy {
+				t.Errorf("%s %s: a managed policy the least-privilege tests do not know", name, p.ID)
 			}
-			p := obj(s["Principal"])
-			if service != "" {
-				if !reflect.DeepEqual(strs(p["Service"]), []string{service}) || len(p) != 1 {
-					t.Errorf("%s: principal %v, want only the service %s", r.ID, s["Principal"], service)
-				}
-				continue
-			}
-			checkCentralOnly(t, r, s)
 		}
 	}
 }
 
-// checkCentralOnly checks a cross-account trust: only the central function's role, from
-// inside the organization.
-func checkCentralOnly(t *testing.T, r role, s object) {
+// TestTrustPolicies checks every trust, with and without operator roles: a service role trusts
+// only its service; a cross-account role trusts exactly the central function's role, and, when
+// OperatorRoleArns names roles, exactly those too, each only from inside the organization.
+func TestTrustPolicies(t *testing.T) {
+	for _, operators := range []bool{false, true} {
+		for r, service := range trusted {
+			sts := trustStatements(t, r, operators)
+			for _, s := range sts {
+				if s["Effect"] != "Allow" || !reflect.DeepEqual(strs(s["Action"]), []string{"sts:AssumeRole"}) {
+					t.Errorf("%s: trust statement %v must only allow sts:AssumeRole", r.ID, s)
+				}
+				p := obj(s["Principal"])
+				if service != "" && (!reflect.DeepEqual(strs(p["Service"]), []string{service}) || len(p) != 1) {
+					t.Errorf("%s: principal %v, want only the service %s", r.ID, s["Principal"], service)
+				}
+			}
+			if service != "" {
+				continue
+			}
+			want := 1
+			if operators {
+				want = 2
+				checkOperators(t, r, sts[1])
+			}
+			if len(sts) != want {
+				t.Errorf("%s (operators %v): %d trust statements, want %d", r.ID, operators, len(sts), want)
+			}
+			checkCentralTrust(t, r, sts[0])
+		}
+	}
+}
+
+// checkCrossAccount checks what every cross-account trust statement has: the administrator
+// account as principal, and a condition of exactly the operators given.
+func checkCrossAccount(t *testing.T, r role, s object, operators ...string) object {
 	t.Helper()
 	p := obj(s["Principal"])
 	if !reflect.DeepEqual(strs(p["AWS"]), []string{adminRoot}) || len(p) != 1 {
 		t.Errorf("%s: principal %v, want the administrator account %s", r.ID, s["Principal"], adminRoot)
 	}
 	cond := obj(s["Condition"])
-	eq := obj(cond["StringEquals"])
-	if len(cond) != 1 || len(eq) != 2 {
-		t.Errorf("%s: condition %v, want exactly StringEquals on aws:PrincipalArn and aws:PrincipalOrgID", r.ID, cond)
+	if got := slices.Sorted(maps.Keys(cond)); !slices.Equal(got, operators) {
+		t.Errorf("%s: condition operators %v, want %v", r.ID, got, operators)
 	}
-	if got := strs(eq["aws:PrincipalArn"]); !reflect.DeepEqual(got, []string{centralRoleARN}) {
-		t.Errorf("%s: aws:PrincipalArn %q, want exactly %s", r.ID, got, centralRoleARN)
+	return cond
+}
+
+// checkCentralOnly checks a cross-account resource policy statement: only the central
+// function's role, from inside the organization.
+func checkCentralOnly(t *testing.T, r role, s object) {
+	t.Helper()
+	checkKeys(t, r, obj(checkCrossAccount(t, r, s, "StringEquals")["StringEquals"]),
+		map[string]string{"aws:PrincipalArn": centralRoleARN, "aws:PrincipalOrgID": organizationRef})
+}
+
+// checkCentralTrust checks the function's trust statement: only the central function's role,
+// from inside the organization, in the function's sessions.
+func checkCentralTrust(t *testing.T, r role, s object) {
+	t.Helper()
+	checkKeys(t, r, obj(checkCrossAccount(t, r, s, "StringEquals")["StringEquals"]), map[string]string{
+		"aws:PrincipalArn": centralRoleARN, "aws:PrincipalOrgID": organizationRef, "sts:RoleSessionName": awsapi.SessionName})
+}
+
+// checkOperators checks the operators' trust statement: only the roles of OperatorRoleArns
+// (ArnLike: aws:PrincipalArn is a session's role ARN), in maciectl's sessions, from inside the
+// organization.
+func checkOperators(t *testing.T, r role, s object) {
+	t.Helper()
+	cond := checkCrossAccount(t, r, s, "ArnLike", "StringEquals")
+	checkKeys(t, r, obj(cond["ArnLike"]), map[string]string{"aws:PrincipalArn": operatorsRef})
+	checkKeys(t, r, obj(cond["StringEquals"]), map[string]string{"aws:PrincipalOrgID": organizationRef,
+		"sts:RoleSessionName": awsapi.OperatorSessionName})
+}
+
+// checkKeys checks that a condition operator compares exactly these keys, each with one value.
+func checkKeys(t *testing.T, r role, got object, want map[string]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: condition keys %v, want exactly %v", r.ID, got, want)
 	}
-	if got := strs(eq["aws:PrincipalOrgID"]); !reflect.DeepEqual(got, []string{organizationRef}) {
-		t.Errorf("%s: aws:PrincipalOrgID %q, want %s", r.ID, got, organizationRef)
+	for k, v := range want {
+		if g := strs(got[k]); !reflect.DeepEqual(g, []string{v}) {
+			t.Errorf("%s: %s %q, want exactly %s", r.ID, k, g, v)
+		}
 	}
 }
 

@@ -34,6 +34,7 @@ type plan struct {
 	sweeps    []bench.SweepOptions
 	coldRuns  int
 	simulated []bench.SimulateOptions
+	coverage  coveragePlan
 }
 
 // Sweep conditions: 20 ms per call, 200 calls a second, 16 pairs at once. The rate bound
@@ -65,6 +66,7 @@ func fullPlan() plan {
 		sweeps:    []bench.SweepOptions{sweep(1000, 2), large, limited},
 		coldRuns:  5,
 		simulated: simulated(50, 30),
+		coverage:  coverageOrgs(),
 	}
 }
 
@@ -85,13 +87,14 @@ func quickPlan() plan {
 	p.sweeps[0].Accounts = 100
 	p.coldRuns = 1
 	p.simulated = simulated(10, 7)
+	p.coverage = quickCoverage()
 	return p
 }
 
 func main() {
 	out := flag.String("out", "BENCHMARKS.md", "document whose marked blocks receive the tables (empty: stdout only)")
 	quick := flag.Bool("quick", false, "small sizes, for a quick look")
-	only := flag.String("only", "", "comma-separated subset of: machine, events, burst, sweep, cold, simulate")
+	only := flag.String("only", "", "comma-separated subset of: machine, events, burst, sweep, cold, simulate, coverage")
 	child := flag.String("child-sweep", "", "internal: run one sweep against this endpoint and print it as JSON")
 	conc := flag.Int("concurrency", concurrency, "internal: the child sweep's engine concurrency")
 	memLimitFlag := flag.Int64("memlimit", 0, "internal: the child sweep's soft memory limit in bytes")
@@ -119,7 +122,7 @@ func main() {
 
 func sections(only string) []string {
 	if only == "" {
-		return []string{"machine", "events", "burst", "sweep", "cold", "simulate"}
+		return []string{"machine", "events", "burst", "sweep", "cold", "simulate", "coverage"}
 	}
 	return strings.Split(only, ",")
 }
@@ -140,6 +143,7 @@ func report(ctx context.Context, p plan, out string, which []string, prof profil
 		{"sweep", func() error { return sweep(ctx, p, blocks, prof) }},
 		{"cold", func() error { return cold(ctx, p, blocks) }},
 		{"simulate", func() error { return simulations(ctx, p, blocks) }},
+		{"coverage", func() error { return coverage(ctx, p, blocks) }},
 	}
 	for _, s := range steps {
 		if !slices.Contains(which, s.name) {
@@ -213,7 +217,8 @@ func simulations(ctx context.Context, p plan, blocks map[string]string) error {
 
 // write prints the blocks and splices them into the document at out.
 func write(out string, blocks map[string]string) error {
-	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "cold", "simulate"}
+	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "cold", "simulate",
+		"coverage", "coverage-lines", "first-analysis"}
 	for _, name := range names {
 		if b, ok := blocks[name]; ok {
 			fmt.Printf("## %s\n\n%s\n", name, b)

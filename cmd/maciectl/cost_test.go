@@ -28,7 +28,7 @@ func TestCostJSONFieldByField(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	r := decode[cost.Report](t, out)
-	if r.Currency != "USD" || r.Assumptions != (cost.Assumptions{SamplingPercentage: 100, MonthlyChangePercent: 10}) ||
+	if r.Currency != "USD" || r.Assumptions != (cost.Assumptions{SamplingPercentage: 100, MonthlyChangePercent: 10, DiscoveryDailyPercent: 1}) ||
 		r.PriceTables["eu-west-1"] != "us-east-1" || r.PriceTables["us-east-1"] != "us-east-1" {
 		t.Errorf("header %+v %v", r.Assumptions, r.PriceTables)
 	}
@@ -105,8 +105,10 @@ func TestCostAssumptionFlagsAndText(t *testing.T) {
 			t.Errorf("exit %d; text lacks %q:\n%s", code, want, out)
 		}
 	}
-	if code, _, _ := f.run(t, nil, "cost", "--monthly-change", "120"); code != 2 {
-		t.Errorf("--monthly-change 120: exit %d", code)
+	for _, bad := range [][]string{{"--monthly-change", "120"}, {"--discovery-daily-percent", "-1"}} {
+		if code, _, _ := f.run(t, nil, append([]string{"cost"}, bad...)...); code != 2 {
+			t.Errorf("%v: exit %d", bad, code)
+		}
 	}
 }
 

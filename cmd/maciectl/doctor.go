@@ -37,7 +37,8 @@ each check as pass, warn, fail or skipped with a one-line remedy:
   findings-to-security-hub  classification findings are published to Security Hub
   managed-job               exactly one active managed job per Region, with the definition the
                             flags want (compared as stored), not paused, last run without error
-  read-role                 the read role can be assumed and list buckets, in --sample accounts
+  read-role                 the read role can be assumed and list buckets, in --sample accounts;
+                            the caller's role must be one of the stacks' OperatorRoleArns
   dead-letter-queue         the dead-letter queue (--dlq-url) is empty
 
 It changes nothing. --json prints {"checks", "summary"} (see the README).
@@ -68,7 +69,7 @@ func doctorRun(ctx context.Context, opts *doctorOptions) error {
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
 	c := o.Config
-	do := doctor.Options{Admin: c.AdminAccount, Regions: c.Regions, ReadRole: c.ReadRole,
+	do := doctor.Options{Admin: c.AdminAccount, Regions: c.Regions, ReadRole: c.ReadRole, Caller: o.Caller,
 		Job:       plan.NewJobSpec(c.Policy, c.ExcludedAccounts, c.SamplingPercentage),
 		Discovery: awsapi.NewMacie(o.Clients), DiscoveryPolicy: c.AutomatedDiscovery}
 	do.Sample, do.SampleError = sampleAccounts(ctx, o, r.Directory, opts.Sample)

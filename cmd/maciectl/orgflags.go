@@ -74,7 +74,7 @@ func (f *orgFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.OrgRole, "org-role", config.DefaultOrgReadRole, "name of the role in the management account that reads the organization's accounts")
 	fs.StringVar(&f.OrgRoleARN, "org-role-arn", "", "ARN of the role that reads the organization's accounts (default: deployed, else --org-role in the management account; none when run there)")
 	fs.Int32Var(&f.Sampling, "sampling", config.DefaultSampling, "percentage of objects the classification job analyses, 1 to 100")
-	fs.IntVar(&f.Concurrency, "concurrency", config.DefaultConcurrency, fmt.Sprintf("accounts read at once, 1 to %d", config.MaxConcurrency))
+	fs.IntVar(&f.Concurrency, "concurrency", config.DefaultConcurrency, fmt.Sprintf("accounts read at once in each Region (the Regions side by side), 1 to %d", config.MaxConcurrency))
 	fs.BoolVar(&f.JSON, "json", false, "print JSON instead of a table")
 	fs.StringVar(&f.Backfill, "backfill", config.DefaultBackfill, "on|off: one-time jobs over what buckets held before they were tagged")
 	fs.StringVar(&f.Discovery, "automated-discovery", config.DefaultDiscovery, "off|inherit: turn automated sensitive data discovery off for the accounts the engine enables, or leave the organization's setting")
@@ -148,6 +148,8 @@ type org struct {
 	Config config.Config
 	// Clients are the SDK clients of the administrator account.
 	Clients *awsapi.Clients
+	// Caller is the caller's ARN, as sts:GetCallerIdentity names it.
+	Caller string
 	// Deployed says where the configuration was read from, and how each setting was resolved.
 	Deployed deployed
 }
@@ -215,7 +217,7 @@ func (f *orgFlags) resolve(ctx context.Context) (*org, error) {
 	if cfg.OrgRoleARN == "" {
 		cfg.OrgRoleARN = f.orgRoleARN(ctx, clients, cfg.AdminAccount)
 	}
-	return &org{AWS: awsCfg, Config: cfg, Clients: clients, Deployed: dep}, nil
+	return &org{AWS: awsCfg, Config: cfg, Clients: clients, Caller: aws.ToString(id.Arn), Deployed: dep}, nil
 }
 
 // orgRoleARN returns the --org-role in the management account, which any account of the
@@ -241,7 +243,8 @@ func (f *orgFlags) orgRoleARN(ctx context.Context, clients *awsapi.Clients, call
 	return "arn:" + partition + ":iam::" + mgmt + ":role/" + f.OrgRole
 }
 
-// engine returns the engine on the organization, with the adapters it wired.
+// engine returns the engine on the organization, with the adapters it wired. It assumes the
+// roles as an operator (awsapi.OperatorSessionName), as the templates' trust policies require.
 func (o *org) engine(endpoint string, logger *slog.Logger) *engine.Engine {
-	return engine.New(o.AWS, o.Config, engine.Options{Endpoint: endpoint, Logger: logger})
+	return engine.New(o.AWS, o.Config, engine.Options{Endpoint: endpoint, Logger: logger, SessionName: awsapi.OperatorSessionName})
 }

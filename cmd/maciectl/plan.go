@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -38,6 +38,10 @@ Warnings name near-miss tags (Macie=true, macie=True...), accounts whose read ro
 assumed, and tagged buckets in Regions that are not managed (one s3:ListBuckets per account, then
 one tag:GetResources per unmanaged Region that holds buckets). The cost line is the monthly
 change the plan implies, from published prices.
+
+The Regions are read side by side, each --concurrency accounts at once. While they are read,
+standard error shows how many pairs of each Region are done: one line redrawn in place on a
+terminal, otherwise a line per Region that moved every 10 seconds; nothing with --json.
 
 --json prints {"actions", "warnings", "errors", "summary", "cost"} (see the README).
 
@@ -119,10 +123,10 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 		return nil, err
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
-	done := progress(opts)
-	r.Progress = done.update
+	shown := progress(opts)
+	r.Progress = shown.update
 	snap := r.Observe(ctx)
-	done.finish()
+	shown.finish()
 	full := withCoverage(ctx, r.Reconciler, &snap, plan.Build(r.Rules, snap.Members, snap.Regions))
 	p, held := policy.Filter(full)
 	lists := newListCache(r, o)
@@ -135,37 +139,13 @@ func computePlan(ctx context.Context, opts *planOptions) (*computed, error) {
 	return &computed{View: v, Plan: p, Org: o}, nil
 }
 
-// bar is a progress bar on standard error, or nothing.
-type bar struct{ pb *progressbar.ProgressBar }
-
-// progress returns a progress bar for reading the organization, shown only when standard error
-// is a terminal and the output is not JSON.
-func progress(opts *planOptions) *bar {
-	if opts.Org.JSON || !opts.isTerminal(opts.IO.ErrOut) {
-		return &bar{}
+// progress returns the progress of reading the organization, per Region on standard error;
+// none with --json.
+func progress(opts *planOptions) *regionProgress {
+	if opts.Org.JSON {
+		return &regionProgress{}
 	}
-	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(opts.IO.ErrOut),
-		progressbar.OptionSetDescription("reading accounts"), progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish(),
-		// No spinner ticker: its goroutine reads the bar's state without the bar's lock (a data
-		// race in the library); the bar redraws on every update instead.
-		progressbar.OptionSetSpinnerChangeInterval(0))}
-}
-
-func (b *bar) update(done, total int) {
-	if b.pb == nil {
-		return
-	}
-	if b.pb.GetMax() != total {
-		b.pb.ChangeMax(total)
-	}
-	_ = b.pb.Set(done) // drawing on a terminal: nothing to do if it fails
-}
-
-func (b *bar) finish() {
-	if b.pb != nil {
-		_ = b.pb.Finish()
-	}
+	return newRegionProgress(opts.IO.ErrOut, opts.isTerminal(opts.IO.ErrOut), time.Now)
 }
 
 func (opts *planOptions) isTerminal(s any) bool {

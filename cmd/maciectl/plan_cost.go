@@ -14,14 +14,14 @@ import (
 )
 
 // planCost estimates the monthly cost change that p makes, with the same inventory and model as
-// maciectl cost (readInventory, cost.Prices.Estimate). What cannot be read is left out of the
+// maciectl cost (cost.ReadInventory, cost.Prices.Estimate). What cannot be read is left out of the
 // figures and said in the note; so are the buckets of unknown size.
 func planCost(ctx context.Context, o *org, r *reconcile.Reconciler, reader cost.Reader, snap reconcile.Snapshot, p plan.Plan) planview.Cost {
 	prices, err := cost.DefaultPrices()
 	if err != nil {
 		return planview.Cost{Note: fmt.Sprintf("price table: %v", err)}
 	}
-	inv, unread := readInventory(ctx, o, r, snap, reader)
+	inv, unread := cost.ReadInventory(ctx, cost.Org{Config: o.Config, Reconciler: r, Reader: reader}, snap)
 	a := cost.Assumptions{SamplingPercentage: o.Config.SamplingPercentage, MonthlyChangePercent: cost.DefaultMonthlyChangePercent}
 	ch := prices.MonthlyChange(a, inv, cost.StatusesAfter(p.Actions))
 	c := planview.Cost{Available: true, Currency: "USD", Before: ch.BeforeUSD, After: ch.AfterUSD,

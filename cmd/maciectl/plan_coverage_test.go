@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/macieselfservice/macie-selfservice/internal/cost"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/planview"
 	"github.com/macieselfservice/macie-selfservice/internal/status"
@@ -82,7 +83,7 @@ func TestCostForecastsTheBackfillsDue(t *testing.T) {
 	}
 	f.srv.Sandbox().Macie().RefreshInventory()
 	_, js, _ := f.run(t, nil, "cost", "--json")
-	out := decode[costOutput](t, js)
+	out := decode[cost.Output](t, js)
 	fc := out.Forecast
 	// new-data (2 GB) and mixed-data are due; the fixture sizes only new-data.
 	if fc.Days != 30 || fc.BackfillBuckets != 2 || fc.BackfillGB < 2 || fc.BackfillUSD < 2 ||
@@ -94,7 +95,39 @@ func TestCostForecastsTheBackfillsDue(t *testing.T) {
 		t.Fatalf("%s", text)
 	}
 	_, js, _ = f.run(t, nil, "cost", "--json", "--backfill", "off")
-	if fc := decode[costOutput](t, js).Forecast; fc.BackfillBuckets != 0 {
+	if fc := decode[cost.Output](t, js).Forecast; fc.BackfillBuckets != 0 {
 		t.Fatalf("--backfill off: %+v", fc)
+	}
+}
+
+// The forecast prices automated discovery where the organization has it on and it stays on: with
+// the policy inherit for every account Macie bills, with off for the administrator only.
+func TestCostForecastsAutomatedDiscoveryWhereItStaysOn(t *testing.T) {
+	f := newPlanFixture(t)
+	if code, _, stderr := f.run(t, nil, "apply", "--yes"); code != 0 {
+		t.Fatalf("apply: exit %d, %s", code, stderr)
+	}
+	m := f.srv.Sandbox().Macie()
+	m.SetAutomatedDiscovery("eu-west-1", "ENABLED", "ALL")
+	m.RefreshInventory()
+	forecast := func(args ...string) cost.DiscoveryForecast {
+		t.Helper()
+		code, js, stderr := f.run(t, nil, append([]string{"cost", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("cost %v: exit %d, %s", args, code, stderr)
+		}
+		return decode[cost.Output](t, js).Forecast.Discovery
+	}
+	// inherit: the administrator, the enrolled and the resumed member in eu-west-1 (new-data, 2 GB:
+	// 1% a day for 30 days, grown by half the month's 10 %; mixed-data, empty); the member without
+	// a read role is not listed.
+	if d := forecast("--automated-discovery", "inherit"); d.Pairs != 3 || d.Buckets != 2 || d.GB != 0.63 || d.USD != 0.63 {
+		t.Fatalf("inherit: %+v", d)
+	}
+	if d := forecast("--automated-discovery", "inherit", "--discovery-daily-percent", "2"); d.GB != 1.26 {
+		t.Fatalf("2%% a day: %+v", d)
+	}
+	if d := forecast(); d.Pairs != 1 || d.Buckets != 0 || d.USD != 0 {
+		t.Fatalf("off: %+v", d)
 	}
 }

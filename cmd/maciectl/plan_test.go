@@ -294,9 +294,12 @@ func TestPlanTextIsATerraformLikePlan(t *testing.T) {
 	}
 }
 
-func TestPlanProgressBarOnlyOnATerminalAndNeverWithJSON(t *testing.T) {
+// Progress per Region goes to standard error: redrawn in place and cleared on a terminal; not
+// at all with --json, whose standard output stays one JSON document; in a log, nothing for a read
+// shorter than a log line's interval (TestProgressInALogIsALinePerRegionAtAModestRate).
+func TestPlanProgressPerRegionOnStandardErrorNeverWithJSON(t *testing.T) {
 	f := newPlanFixture(t)
-	run := func(terminal bool, args ...string) string {
+	run := func(terminal bool, args ...string) (stdout, stderr string) {
 		var out, errOut bytes.Buffer
 		cmd := newPlanCmd(streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
 			func(ctx context.Context, o *planOptions) error {
@@ -310,15 +313,17 @@ func TestPlanProgressBarOnlyOnATerminalAndNeverWithJSON(t *testing.T) {
 		if code := exitCode(cmd.ExecuteContext(context.Background()), io.Discard); code != 2 {
 			t.Fatalf("exit %d", code)
 		}
-		return errOut.String()
+		return out.String(), errOut.String()
 	}
-	if got := run(false); got != "" {
-		t.Errorf("not a terminal: stderr %q", got)
+	if _, got := run(false); got != "" {
+		t.Errorf("not a terminal, a short read: stderr %q", got)
 	}
-	if got := run(true, "--json"); got != "" {
-		t.Errorf("JSON on a terminal: stderr %q", got)
+	out, got := run(true, "--json")
+	if got != "" || !json.Valid([]byte(out)) {
+		t.Errorf("JSON on a terminal: stderr %q, stdout valid JSON: %v", got, json.Valid([]byte(out)))
 	}
-	if got := run(true); !strings.Contains(got, "reading accounts") {
-		t.Errorf("terminal: stderr %q", got)
+	_, got = run(true)
+	if !strings.HasPrefix(got, "\rreading ") || !strings.Contains(got, "-1 0/4") || !strings.HasSuffix(got, "\r\x1b[K") {
+		t.Errorf("terminal: stderr %q, want a Region's count of its 4 pairs, then the line cleared", got)
 	}
 }

@@ -112,7 +112,7 @@ func statusInput(ctx context.Context, opts *statusOptions, o *org, r *reconcile.
 	}
 	if prices, err := cost.DefaultPrices(); err == nil {
 		a := cost.Assumptions{SamplingPercentage: o.Config.SamplingPercentage, MonthlyChangePercent: cost.DefaultMonthlyChangePercent}
-		inv, _ := readInventory(ctx, o, r, snap, inventoryReader(o))
+		inv, _ := cost.ReadInventory(ctx, cost.Org{Config: o.Config, Reconciler: r, Reader: inventoryReader(o)}, snap)
 		in.Costs = prices.Estimate(a, inv).Pairs
 	}
 	return in

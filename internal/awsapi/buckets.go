@@ -37,6 +37,8 @@ type BucketsOptions struct {
 	// Partition of the role ARNs; empty means the partition of the Clients' Region (aws-cn for
 	// cn-north-1, aws-us-gov for us-gov-west-1), from the SDK's partition metadata.
 	Partition string
+	// SessionName is the role session name (empty: SessionName).
+	SessionName string
 }
 
 // Buckets reads the buckets of workload accounts through their read-only role. It implements
@@ -174,7 +176,7 @@ func (b *Buckets) clientsFor(ctx context.Context, account string) (bucketClients
 	if err != nil {
 		return nil, fmt.Errorf("reading buckets: %w", err)
 	}
-	return b.accounts.GetOrAdd(account, func() bucketClients { return b.as(assumeRole(b.sts, roleArn)) }), nil
+	return b.accounts.GetOrAdd(account, func() bucketClients { return b.as(assumeRole(b.sts, roleArn, b.opts.SessionName)) }), nil
 }
 
 // S3 returns the S3 client of a Region for an account's buckets, through its read role (cached

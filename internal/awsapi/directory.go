@@ -25,6 +25,8 @@ type DirectoryOptions struct {
 	// administrator) assumed to call Organizations; only those accounts may list accounts.
 	// Empty: the caller's own credentials are used.
 	OrgRoleARN string
+	// SessionName is the role session name of OrgRoleARN (empty: SessionName).
+	SessionName string
 	// TTL is how long the account list is reused; zero means DefaultDirectoryTTL.
 	TTL time.Duration
 	// Now is the clock; nil means time.Now.
@@ -62,7 +64,7 @@ type described struct {
 // opts.OrgRoleARN is set, with that role assumed through c's STS client.
 func NewDirectory(c *Clients, opts DirectoryOptions) *Directory {
 	if opts.OrgRoleARN != "" {
-		c = c.WithCredentials(assumeRole(c.STS(), opts.OrgRoleARN))
+		c = c.WithCredentials(assumeRole(c.STS(), opts.OrgRoleARN, opts.SessionName))
 	}
 	return newDirectory(c.Organizations(), opts)
 }

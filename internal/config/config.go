@@ -42,7 +42,8 @@ type Config struct {
 	// SamplingPercentage of objects the classification job analyses.
 	SamplingPercentage int32
 	DryRun             bool
-	// Concurrency bounds how many (account, Region) pairs are worked on at once.
+	// Concurrency bounds how many (account, Region) pairs of one Region are worked on at once;
+	// the Regions proceed side by side, each with this bound.
 	Concurrency int
 	// Backfill turns on the one-time jobs over what buckets held before they were tagged.
 	Backfill bool

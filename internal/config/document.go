@@ -42,7 +42,8 @@ var Keys = []Key{KeyRegions, KeyTagKey, KeyTagValue, KeyProtected, KeyExcluded, 
 // Bounds of the numeric settings.
 const (
 	MaxConcurrency = 256
-	// DefaultConcurrency is how many (account, Region) pairs are worked on at once.
+	// DefaultConcurrency is how many (account, Region) pairs of one Region are worked on at
+	// once; the Regions proceed side by side, each with this bound.
 	DefaultConcurrency = 16
 	// DefaultShardAccounts is how many accounts of a Region one step of a sharded sweep
 	// reconciles.

@@ -47,7 +47,8 @@ const searchPageSize = 50
 
 // MacieBuckets reads Macie's bucket inventory of a Region with SearchResources: the
 // administrator's buckets and those of its members where Macie is enabled, with their
-// classifiable size, the bytes a job can analyse. Macie refreshes this inventory about daily.
+// classifiable size, the bytes a job can analyse, and their object count, what automated
+// discovery monitors. Macie refreshes this inventory about daily.
 func (v *AWSReader) MacieBuckets(ctx context.Context, region string) ([]SizedBucket, error) {
 	in := &macie2.SearchResourcesInput{MaxResults: aws.Int32(searchPageSize)}
 	pages := macie2.NewSearchResourcesPaginator(v.macie.Client(region), in)
@@ -60,7 +61,7 @@ func (v *AWSReader) MacieBuckets(ctx context.Context, region string) ([]SizedBuc
 		for _, r := range page.MatchingResources {
 			if b := r.MatchingBucket; b != nil {
 				out = append(out, SizedBucket{Account: aws.ToString(b.AccountId), Name: aws.ToString(b.BucketName),
-					SizeBytes: aws.ToInt64(b.ClassifiableSizeInBytes)})
+					SizeBytes: aws.ToInt64(b.ClassifiableSizeInBytes), Objects: aws.ToInt64(b.ObjectCount)})
 			}
 		}
 	}

@@ -35,11 +35,12 @@ func TestInventoryAgainstTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The administrator's bucket and the Enabled member's; the Paused member's are not shown.
+	// The administrator's bucket and the Enabled member's, with sizes and object counts; the Paused
+	// member's are not shown.
 	want := []SizedBucket{
-		{Account: sandbox.ExampleAdmin, Name: "security-macie-results", SizeBytes: 1 << 28},
-		{Account: sandbox.ExampleWorkloadA, Name: "team-a-customer-exports", SizeBytes: 12 << 30},
-		{Account: sandbox.ExampleWorkloadA, Name: "team-a-invoices", SizeBytes: 3 << 30},
+		{Account: sandbox.ExampleAdmin, Name: "security-macie-results", SizeBytes: 1 << 28, Objects: 300},
+		{Account: sandbox.ExampleWorkloadA, Name: "team-a-customer-exports", SizeBytes: 12 << 30, Objects: 48000},
+		{Account: sandbox.ExampleWorkloadA, Name: "team-a-invoices", SizeBytes: 3 << 30, Objects: 9100},
 		{Account: sandbox.ExampleWorkloadA, Name: "team-a-scratch"},
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -13,6 +13,13 @@ const bytesPerGB = 1 << 30
 // and so inspected by the daily incremental runs, in a month.
 const DefaultMonthlyChangePercent = 10
 
+// DefaultDiscoveryDailyPercent is the share of an account's data taken to be analysed by
+// automated sensitive data discovery each day where it is on. AWS does not publish how much it
+// samples ("How automated sensitive data discovery works" says only that Macie selects
+// representative objects daily); 1 % is the sandbox's model, and Macie's own usage totals
+// (AUTOMATED_SENSITIVE_DATA_DISCOVERY) show an organization's real rate after a few days.
+const DefaultDiscoveryDailyPercent = 1
+
 // Assumptions are what the estimate cannot read and takes as given.
 type Assumptions struct {
 	// SamplingPercentage is the share of objects the job analyses (1..100).
@@ -22,6 +29,9 @@ type Assumptions struct {
 	MonthlyChangePercent float64 `json:"monthlyChangePercent"`
 	// AssumeGBPerBucket is the size given to a bucket whose size Macie does not know.
 	AssumeGBPerBucket float64 `json:"assumeGBPerBucket"`
+	// DiscoveryDailyPercent is the share of an account's data automated discovery analyses a day
+	// where it is on (0..100); only the forecast uses it.
+	DiscoveryDailyPercent float64 `json:"discoveryDailyPercent"`
 }
 
 // Validate checks the ranges.
@@ -33,6 +43,8 @@ func (a Assumptions) Validate() error {
 		return fmt.Errorf("monthly change %v%% is not within 0..100", a.MonthlyChangePercent)
 	case !(a.AssumeGBPerBucket >= 0) || math.IsInf(a.AssumeGBPerBucket, 0):
 		return fmt.Errorf("assumed GB per bucket %v is not a size", a.AssumeGBPerBucket)
+	case !(a.DiscoveryDailyPercent >= 0 && a.DiscoveryDailyPercent <= 100):
+		return fmt.Errorf("automated discovery's daily share %v%% is not within 0..100", a.DiscoveryDailyPercent)
 	}
 	return nil
 }

@@ -12,11 +12,12 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
 
-// SizedBucket is a bucket of Macie's inventory with its size.
+// SizedBucket is a bucket of Macie's inventory with its size and object count.
 type SizedBucket struct {
 	Account   string
 	Name      string
 	SizeBytes int64
+	Objects   int64
 }
 
 // Reader reads what an inventory needs, in the administrator account and, through the read
@@ -65,7 +66,7 @@ func (e *ReadError) Unwrap() error { return e.Err }
 // sizes, an account whose buckets cannot be listed is not Listed.
 func Gather(ctx context.Context, r Reader, s Scope) (Inventory, []error) {
 	var errs []error
-	statuses, sizes := map[Key]string{}, map[Key]map[string]int64{}
+	statuses, sizes := map[Key]string{}, map[Key]map[string]SizedBucket{}
 	for _, region := range s.Regions {
 		st, err := r.MemberStatuses(ctx, region)
 		if err != nil {
@@ -81,9 +82,9 @@ func Gather(ctx context.Context, r Reader, s Scope) (Inventory, []error) {
 		for _, b := range bs {
 			k := Key{b.Account, region}
 			if sizes[k] == nil {
-				sizes[k] = map[string]int64{}
+				sizes[k] = map[string]SizedBucket{}
 			}
-			sizes[k][b.Name] = b.SizeBytes
+			sizes[k][b.Name] = b
 		}
 	}
 	tagged, terrs := taggedScope(ctx, r, s)
@@ -157,7 +158,7 @@ func accountsOf(s Scope) []string {
 }
 
 // assemble builds the pairs from what was read.
-func assemble(s Scope, statuses map[Key]string, sizes map[Key]map[string]int64,
+func assemble(s Scope, statuses map[Key]string, sizes map[Key]map[string]SizedBucket,
 	tagged map[Key]map[string]bool, names map[string]map[string][]string) Inventory {
 	inv := Inventory{Pairs: []Pair{}}
 	for _, a := range accountsOf(s) {
@@ -170,8 +171,8 @@ func assemble(s Scope, statuses map[Key]string, sizes map[Key]map[string]int64,
 			byRegion, listed := names[a]
 			p.Listed = listed
 			for _, n := range byRegion[region] {
-				size, known := sizes[k][n]
-				p.Buckets = append(p.Buckets, Bucket{Name: n, SizeBytes: size, SizeKnown: known, InScope: tagged[k][n]})
+				sb, known := sizes[k][n]
+				p.Buckets = append(p.Buckets, Bucket{Name: n, SizeBytes: sb.SizeBytes, Objects: sb.Objects, SizeKnown: known, InScope: tagged[k][n]})
 			}
 			inv.Pairs = append(inv.Pairs, p)
 		}

@@ -17,6 +17,9 @@
 //     the account's sensitive data discovery quota (5 TB by default): jobs pause at it.
 //   - "Everywhere" is Macie enabled on every account in every managed Region, with a job over
 //     every bucket: what tag scoping is compared with.
+//   - The 30-day forecast (Forecast) adds the backfills still due and automated sensitive data
+//     discovery where it stays on: object monitoring per object of every bucket of the account,
+//     and the data it analyses at the per-GB price (Assumptions.DiscoveryDailyPercent a day).
 //
 // Sizes come from Macie's own bucket inventory (SearchResources), which knows only the buckets
 // of accounts where Macie is enabled. Other buckets are counted (S3 ListBuckets through the read
@@ -44,6 +47,8 @@ type Key struct {
 type Bucket struct {
 	Name      string `json:"name"`
 	SizeBytes int64  `json:"sizeBytes"`
+	// Objects is the bucket's object count in Macie's inventory (0 when its size is not known).
+	Objects int64 `json:"objects"`
 	// SizeKnown is false for buckets Macie's inventory does not show (accounts where Macie is
 	// not enabled).
 	SizeKnown bool `json:"sizeKnown"`

@@ -21,6 +21,9 @@ type Prices struct {
 	Regions  map[string]RegionPrices `json:"regions"`
 }
 
+// ObjectsPerDiscoveryUnit is the number of objects the automated discovery monitoring price is for.
+const ObjectsPerDiscoveryUnit = 100000
+
 // Source is a page a price was read from, and when.
 type Source struct {
 	ID    string `json:"id"`
@@ -56,8 +59,12 @@ type Tier struct {
 type RegionPrices struct {
 	// BucketMonth is bucket inventory and monitoring, per bucket per month.
 	BucketMonth Figure `json:"bucketMonth"`
-	// InspectedGB are the bands of the per-GB price of data inspected by jobs.
+	// InspectedGB are the bands of the per-GB price of data inspected by jobs and analysed by
+	// automated sensitive data discovery (one dimension of Macie's pricing).
 	InspectedGB []Tier `json:"inspectedGB"`
+	// DiscoveryObjects is automated sensitive data discovery's object monitoring, per
+	// ObjectsPerDiscoveryUnit objects per month.
+	DiscoveryObjects Figure `json:"discoveryObjects"`
 	// JobQuotaGB is the default monthly sensitive data discovery quota per account.
 	JobQuotaGB Quantity `json:"jobQuotaGB"`
 }
@@ -99,11 +106,11 @@ func (p Prices) validate() error {
 }
 
 func (r RegionPrices) validate(name string, ids map[string]bool) error {
-	if !ids[r.BucketMonth.Source] || !ids[r.JobQuotaGB.Source] {
+	if !ids[r.BucketMonth.Source] || !ids[r.JobQuotaGB.Source] || !ids[r.DiscoveryObjects.Source] {
 		return fmt.Errorf("%s: a figure names an unknown source", name)
 	}
-	if r.BucketMonth.USD < 0 || r.JobQuotaGB.Value <= 0 || len(r.InspectedGB) == 0 {
-		return fmt.Errorf("%s: needs a bucket price, a job quota and per-GB tiers", name)
+	if r.BucketMonth.USD < 0 || r.DiscoveryObjects.USD < 0 || r.JobQuotaGB.Value <= 0 || len(r.InspectedGB) == 0 {
+		return fmt.Errorf("%s: needs a bucket price, an automated discovery object price, a job quota and per-GB tiers", name)
 	}
 	prev := 0.0
 	for i, t := range r.InspectedGB {

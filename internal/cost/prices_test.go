@@ -12,7 +12,8 @@ func TestDefaultPricesNameTheirSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	us, from, exact := p.Table("us-east-1")
-	if from != "us-east-1" || !exact || us.BucketMonth.USD != 0.10 || us.InspectedGB[0].USD != 1.00 || us.JobQuotaGB.Value != 5120 {
+	if from != "us-east-1" || !exact || us.BucketMonth.USD != 0.10 || us.InspectedGB[0].USD != 1.00 || us.JobQuotaGB.Value != 5120 ||
+		us.DiscoveryObjects.USD != 0.01 || us.DiscoveryObjects.Source != "macie-pricing" {
 		t.Fatalf("us-east-1 table %+v", us)
 	}
 	for _, s := range p.Sources {
@@ -42,7 +43,8 @@ func TestInspectionTiers(t *testing.T) {
 func TestParsePricesRejectsBadTables(t *testing.T) {
 	src := `"sources":[{"id":"s","url":"https://x","seen":"2026-01-01"}]`
 	good := `{"currency":"USD","fallbackRegion":"r",` + src + `,"regions":{"r":{"bucketMonth":{"usd":0.1,"source":"s"},` +
-		`"inspectedGB":[{"upToGB":10,"usd":1,"source":"s"},{"upToGB":0,"usd":0.5,"source":"s"}],"jobQuotaGB":{"value":5,"source":"s"}}}}`
+		`"inspectedGB":[{"upToGB":10,"usd":1,"source":"s"},{"upToGB":0,"usd":0.5,"source":"s"}],"discoveryObjects":{"usd":0.01,"source":"s"},` +
+		`"jobQuotaGB":{"value":5,"source":"s"}}}}`
 	if _, err := ParsePrices([]byte(good)); err != nil {
 		t.Fatalf("good table: %v", err)
 	}
@@ -50,6 +52,7 @@ func TestParsePricesRejectsBadTables(t *testing.T) {
 		"unknown source":   strings.Replace(good, `"bucketMonth":{"usd":0.1,"source":"s"}`, `"bucketMonth":{"usd":0.1,"source":"x"}`, 1),
 		"bounded last":     strings.Replace(good, `{"upToGB":0,"usd":0.5`, `{"upToGB":20,"usd":0.5`, 1),
 		"no fallback":      strings.Replace(good, `"fallbackRegion":"r"`, `"fallbackRegion":"q"`, 1),
+		"discovery source": strings.Replace(good, `"discoveryObjects":{"usd":0.01,"source":"s"}`, `"discoveryObjects":{"usd":0.01}`, 1),
 		"unknown field":    strings.Replace(good, `"currency"`, `"currencyX"`, 1),
 		"source with date": strings.Replace(good, `"seen":"2026-01-01"`, `"seen":""`, 1),
 		"not JSON":         "{",

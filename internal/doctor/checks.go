@@ -60,29 +60,6 @@ func jobCheck(ctx context.Context, m Macie, want plan.JobSpec, region string) Ch
 	return pass(c, fmt.Sprintf("job %s is %s with the wanted definition", j.Name, j.Status))
 }
 
-// roleChecks tries the read role in each sampled account.
-func roleChecks(ctx context.Context, roles Roles, o Options) []Check {
-	if o.SampleError != nil {
-		return []Check{fail(Check{Check: CheckReadRole}, fmt.Sprintf("no sample of accounts: %v", o.SampleError),
-			"pass --org-role-arn with a role that may call organizations:ListAccounts")}
-	}
-	if len(o.Sample) == 0 {
-		return []Check{{Check: CheckReadRole, Result: Skipped, Detail: "no workload account to try",
-			Remedy: "raise --sample"}}
-	}
-	var out []Check
-	for _, a := range o.Sample {
-		c := Check{Check: CheckReadRole, Account: a}
-		if _, err := roles.BucketNames(ctx, a); err != nil {
-			out = append(out, fail(c, fmt.Sprintf("the read role %s of %s cannot list buckets: %s", o.ReadRole, a, Brief(err)),
-				fmt.Sprintf("deploy the workload stack (role %s) to account %s, or exclude the account in the configuration: add it to ExcludedAccounts of the central stack (a --excluded-accounts flag only changes this command)", o.ReadRole, a)))
-			continue
-		}
-		out = append(out, pass(c, fmt.Sprintf("role %s assumed; buckets listed", o.ReadRole)))
-	}
-	return out
-}
-
 // queueCheck checks that the dead-letter queue is empty.
 func queueCheck(ctx context.Context, depth func(context.Context) (int, error)) Check {
 	c := Check{Check: CheckDLQ}

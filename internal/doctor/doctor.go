@@ -90,6 +90,9 @@ type Options struct {
 	Job plan.JobSpec
 	// ReadRole names the read-only role, for the remedies.
 	ReadRole string
+	// Caller is the caller's ARN (sts:GetCallerIdentity), for the remedies: the read roles trust
+	// the roles of OperatorRoleArns.
+	Caller string
 	// Sample are the accounts whose read role is tried; SampleError, when set, says why no
 	// sample could be drawn (the organization's accounts could not be listed).
 	Sample      []string

@@ -20,6 +20,10 @@ type Options struct {
 	// MaxAttempts bounds the attempts per call of the SDK's standard retryer, the only retry
 	// layer; zero keeps the default.
 	MaxAttempts int
+	// SessionName is the session name of the roles assumed (the read roles, the Organizations
+	// role); empty means awsapi.SessionName, the function's. maciectl passes
+	// awsapi.OperatorSessionName, which the templates' trust policies require of operators.
+	SessionName string
 	Logger      *slog.Logger
 }
 
@@ -40,8 +44,8 @@ func New(awsCfg aws.Config, cfg config.Config, opts Options) *Engine {
 	e := &Engine{
 		Clients:   clients,
 		Macie:     awsapi.NewMacie(clients),
-		Buckets:   awsapi.NewBuckets(clients, awsapi.BucketsOptions{ReadRole: cfg.ReadRole, Self: cfg.AdminAccount}),
-		Directory: awsapi.NewDirectory(clients, awsapi.DirectoryOptions{OrgRoleARN: cfg.OrgRoleARN}),
+		Buckets:   opts.buckets(clients, cfg),
+		Directory: opts.directory(clients, cfg),
 	}
 	e.Reconciler = &reconcile.Reconciler{
 		Macie:     e.Macie,
@@ -57,4 +61,14 @@ func New(awsCfg aws.Config, cfg config.Config, opts Options) *Engine {
 		Logger:        opts.Logger,
 	}
 	return e
+}
+
+// buckets returns the bucket reader of cfg's read role.
+func (o Options) buckets(c *awsapi.Clients, cfg config.Config) *awsapi.Buckets {
+	return awsapi.NewBuckets(c, awsapi.BucketsOptions{ReadRole: cfg.ReadRole, Self: cfg.AdminAccount, SessionName: o.SessionName})
+}
+
+// directory returns the organization directory, through cfg's Organizations role.
+func (o Options) directory(c *awsapi.Clients, cfg config.Config) *awsapi.Directory {
+	return awsapi.NewDirectory(c, awsapi.DirectoryOptions{OrgRoleARN: cfg.OrgRoleARN, SessionName: o.SessionName})
 }

@@ -55,9 +55,9 @@ func (f *fixture) wantSwept(t *testing.T) {
 
 func TestScheduledStopsBeforeTheDeadline(t *testing.T) {
 	cfg := testConfig()
-	cfg.Concurrency = 1
+	cfg.Concurrency = 1 // in each Region: a Region's second pair waits for its first, which the deadline cuts
 	f := newFixture(t, cfg)
-	f.sb.SetFault("tagging:GetResources", sandbox.Fault{Latency: 300 * time.Millisecond})
+	f.sb.SetFault("tagging:GetResources", sandbox.Fault{Latency: time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	start := time.Now()

@@ -36,7 +36,8 @@ func (c *collector) observed(m plan.Member) {
 
 // regionView is what the coverage step of a Region knows of its pairs.
 type regionView struct {
-	// read are the pairs the run read, with their buckets: every pair in a full reconcile.
+	// read are the pairs of the Region the run read, with their buckets: every pair in a full
+	// reconcile.
 	read []plan.Member
 	// unread are, in a sharded sweep, the Region's pairs that the run did not read (the sweep's
 	// earlier steps did), with their member statuses: for those, Macie's inventory of tagged
@@ -49,25 +50,29 @@ type regionView struct {
 // members are the pairs the view knows, read or not.
 func (v regionView) members() []plan.Member { return append(slices.Clone(v.read), v.unread...) }
 
-// readView is the view of what c's run read, the same for every Region.
-func (c *collector) readView() func(region string) regionView {
+// readView is the view of a Region as c's run read it.
+func (c *collector) readView(region string) regionView {
 	c.mu.Lock()
-	v := regionView{read: slices.Clone(c.members), acted: slices.Clone(c.res.Plan.Actions)}
-	c.mu.Unlock()
-	return func(string) regionView { return v }
+	defer c.mu.Unlock()
+	var v regionView
+	for _, m := range c.members {
+		if m.Region == region {
+			v.read = append(v.read, m)
+		}
+	}
+	v.acted = slices.Clone(c.res.Plan.Actions)
+	return v
 }
 
-// coverage runs the backfill and the automated discovery policy of every Region on what view
-// says of its pairs, after them, into c.
-func (r *Reconciler) coverage(ctx context.Context, regions []string, view func(region string) regionView, c *collector) {
+// coverage runs, after the pairs of one Region, the Region's backfill and automated discovery
+// policy on what the view says of its pairs, into c.
+func (r *Reconciler) coverage(ctx context.Context, region string, v regionView, c *collector) {
 	if r.Coverage == nil || ctx.Err() != nil {
 		return
 	}
-	for _, region := range regions {
-		p := r.coveragePlan(ctx, region, view(region), c)
-		rep := r.apply(ctx, p)
-		c.add(p, rep, failureOf(Unit{Region: region}, rep))
-	}
+	p := r.coveragePlan(ctx, region, v, c)
+	rep := r.apply(ctx, p)
+	c.add(p, rep, failureOf(Unit{Region: region}, rep))
 }
 
 // PlanCoverage returns the backfill and automated discovery actions a full reconcile would take

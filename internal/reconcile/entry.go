@@ -130,40 +130,52 @@ func (r *Reconciler) EnsureRegions(ctx context.Context) Result {
 }
 
 // Full reconciles every account of the organization in every managed Region: the scheduled
-// sweep that repairs drift and lost events. After the pairs, each Region's backfill and automated
-// discovery policy (backfill.go, discovery.go) run on what the pairs read. When ctx ends first (the caller's deadline), the
-// pairs not yet started are counted as Pending and left to the next sweep.
+// sweep that repairs drift and lost events. Each Region is a lane of its own, side by side with
+// the others: its members are listed, its job and publication checked, its pairs reconciled, then
+// its backfill and automated discovery policy (backfill.go, discovery.go) run on what the pairs
+// read. Every lane takes the accounts in the same order, so the lanes use an account's cached
+// read-role credentials at about the same time. When ctx ends first (the caller's deadline),
+// the pairs not yet started are counted as Pending and left to the next sweep.
 func (r *Reconciler) Full(ctx context.Context) Result {
 	c := &collector{}
-	regions, tasks := r.sweep(ctx, c)
-	r.run(ctx, regions, tasks, c)
-	r.coverage(ctx, regions, c.readView(), c)
+	accounts, ok := r.organization(ctx, c)
+	if !ok {
+		return c.result()
+	}
+	eachRegion(r.Regions, func(region string) {
+		tasks, ok := r.sweep(ctx, region, accounts, c)
+		if !ok {
+			return
+		}
+		r.run(ctx, []string{region}, tasks, c)
+		r.coverage(ctx, region, c.readView(region), c)
+	})
 	return c.result()
 }
 
-// sweep lists the Regions whose members could be listed and the pairs a full reconcile looks at;
-// what could not be listed is recorded in c.
-func (r *Reconciler) sweep(ctx context.Context, c *collector) ([]string, []task) {
+// organization lists the organization's accounts; ok is false, and the failure recorded in c,
+// when they could not be listed.
+func (r *Reconciler) organization(ctx context.Context, c *collector) ([]Account, bool) {
 	accounts, err := r.Directory.Accounts(ctx)
 	if err == nil && len(accounts) == 0 {
 		err = ErrNoAccounts
 	}
 	if err != nil {
 		r.fail(ctx, c, Unit{}, err)
-		return nil, nil
+		return nil, false
 	}
-	var tasks []task
-	var regions []string
-	for _, region := range r.Regions {
-		statuses, err := r.Macie.MemberStatuses(ctx, region)
-		if err != nil {
-			r.fail(ctx, c, Unit{Region: region}, fmt.Errorf("listing members in %s: %w", region, err))
-			continue
-		}
-		regions = append(regions, region)
-		tasks = append(tasks, r.sweepTasks(region, accounts, statuses)...)
+	return accounts, true
+}
+
+// sweep lists the pairs of one Region that a full reconcile looks at; ok is false, and the
+// failure recorded in c, when the Region's members could not be listed.
+func (r *Reconciler) sweep(ctx context.Context, region string, accounts []Account, c *collector) ([]task, bool) {
+	statuses, err := r.Macie.MemberStatuses(ctx, region)
+	if err != nil {
+		r.fail(ctx, c, Unit{Region: region}, fmt.Errorf("listing members in %s: %w", region, err))
+		return nil, false
 	}
-	return regions, tasks
+	return r.sweepTasks(region, accounts, statuses), true
 }
 
 // sweepTasks lists the pairs of one Region that a full reconcile looks at.

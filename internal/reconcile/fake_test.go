@@ -35,6 +35,9 @@ type world struct {
 	staleTags map[string]map[string]string
 	// states are the accounts' states in the organization other than ACTIVE.
 	states map[string]orgtypes.AccountState
+	// hold, when set, is called with the Region before every Macie call: a Region whose Macie
+	// calls block or are slow.
+	hold func(region string)
 }
 
 type bucket struct {
@@ -62,6 +65,14 @@ func (w *world) call(op string) error {
 		return err
 	}
 	return w.fail[op]
+}
+
+// macie is call for a Macie operation in a Region: it waits on hold first.
+func (w *world) macie(op, region string) error {
+	if w.hold != nil {
+		w.hold(region)
+	}
+	return w.call(op)
 }
 
 // enter marks a pair as worked on and fails the test on overlap.
@@ -183,7 +194,7 @@ func (w *world) Bucket(_ context.Context, account, region, name string) (plan.Bu
 // MacieReader.
 
 func (w *world) MemberStatus(_ context.Context, region, account string) (plan.MemberStatus, error) {
-	if err := w.call("GetMember"); err != nil {
+	if err := w.macie("GetMember", region); err != nil {
 		return "", err
 	}
 	w.mu.Lock()
@@ -195,7 +206,7 @@ func (w *world) MemberStatus(_ context.Context, region, account string) (plan.Me
 }
 
 func (w *world) MemberStatuses(_ context.Context, region string) (map[string]plan.MemberStatus, error) {
-	if err := w.call("ListMembers"); err != nil {
+	if err := w.macie("ListMembers", region); err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
@@ -210,7 +221,7 @@ func (w *world) MemberStatuses(_ context.Context, region string) (map[string]pla
 }
 
 func (w *world) ManagedJobs(_ context.Context, region string) ([]plan.Job, error) {
-	if err := w.call("ListClassificationJobs"); err != nil {
+	if err := w.macie("ListClassificationJobs", region); err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
@@ -225,7 +236,7 @@ func (w *world) ManagedJobs(_ context.Context, region string) ([]plan.Job, error
 }
 
 func (w *world) Publishing(_ context.Context, region string) (bool, error) {
-	if err := w.call("GetFindingsPublicationConfiguration"); err != nil {
+	if err := w.macie("GetFindingsPublicationConfiguration", region); err != nil {
 		return false, err
 	}
 	w.mu.Lock()
@@ -237,7 +248,7 @@ func (w *world) Publishing(_ context.Context, region string) (bool, error) {
 
 func (w *world) CreateMember(_ context.Context, region, account, email string) error {
 	defer w.enter(account, region+"#write")()
-	if err := w.call("CreateMember"); err != nil {
+	if err := w.macie("CreateMember", region); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -250,7 +261,7 @@ func (w *world) CreateMember(_ context.Context, region, account, email string) e
 }
 
 func (w *world) UpdateMemberSession(_ context.Context, region, account, status string) error {
-	if err := w.call("UpdateMemberSession"); err != nil {
+	if err := w.macie("UpdateMemberSession", region); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -260,7 +271,7 @@ func (w *world) UpdateMemberSession(_ context.Context, region, account, status s
 }
 
 func (w *world) CreateJob(_ context.Context, region string, spec plan.JobSpec) error {
-	if err := w.call("CreateClassificationJob"); err != nil {
+	if err := w.macie("CreateClassificationJob", region); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -269,8 +280,8 @@ func (w *world) CreateJob(_ context.Context, region string, spec plan.JobSpec) e
 	return nil
 }
 
-func (w *world) UpdateJobStatus(_ context.Context, _, jobID, status string) error {
-	if err := w.call("UpdateClassificationJob"); err != nil {
+func (w *world) UpdateJobStatus(_ context.Context, region, jobID, status string) error {
+	if err := w.macie("UpdateClassificationJob", region); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -284,7 +295,7 @@ func (w *world) UpdateJobStatus(_ context.Context, _, jobID, status string) erro
 }
 
 func (w *world) EnablePublication(_ context.Context, region string) error {
-	if err := w.call("PutFindingsPublicationConfiguration"); err != nil {
+	if err := w.macie("PutFindingsPublicationConfiguration", region); err != nil {
 		return err
 	}
 	w.mu.Lock()

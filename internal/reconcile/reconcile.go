@@ -5,7 +5,9 @@
 // decision always comes from fresh reads, so duplicated, reordered and lost events all end in the
 // same state once every changed pair has been looked at again. A burst of events is coalesced so
 // that each pair is reconciled once per batch; distinct pairs run in parallel, bounded, and the
-// same pair never runs twice at once.
+// same pair never runs twice at once. The Regions of a run proceed side by side, each with its
+// own bound, since Macie's request quotas apply per account and Region: one Region's throttling
+// or latency slows only that Region.
 package reconcile
 
 import (
@@ -38,15 +40,19 @@ type Reconciler struct {
 	Rules   plan.Rules
 	// Regions are the managed Regions.
 	Regions []string
-	// Concurrency bounds how many (account, Region) pairs are read at once (default 16).
+	// Concurrency bounds how many (account, Region) pairs of one Region are worked on at once
+	// (default 16). The Regions of a run proceed side by side, each with its own bound, so up to
+	// Concurrency times the number of Regions pairs are at work at once.
 	Concurrency int
 	// StaleWindow is how long after an event a read that contradicts it is taken for a stale read
 	// and retried later rather than acted on (default 5 minutes).
 	StaleWindow time.Duration
 	Now         func() time.Time
 	Logger      *slog.Logger
-	// Progress, when set, is told how many pairs of a run are finished out of how many.
-	Progress func(done, total int)
+	// Progress, when set, is told, per Region, how many of its pairs in a run are finished out
+	// of how many: first with done 0, then once per finished pair. The Regions' lanes call it at
+	// the same time, so it must be safe for concurrent use.
+	Progress func(region string, done, total int)
 	// ShardAccounts is how many accounts of a Region a sweep shard reconciles (default
 	// event.DefaultShardAccounts).
 	ShardAccounts int
@@ -148,14 +154,16 @@ func (c *collector) warn(w plan.Warning) {
 	c.res.Plan.Warnings = append(c.res.Plan.Warnings, w)
 }
 
+// result is what was collected so far, sorted; the collector may go on collecting (the other
+// Regions of a full reconcile), so the result has its own copies.
 func (c *collector) result() Result {
+	c.mu.Lock()
 	res := c.res
-	if res.Plan.Actions == nil {
-		res.Plan.Actions = []plan.Action{}
-	}
-	if res.Plan.Warnings == nil {
-		res.Plan.Warnings = []plan.Warning{}
-	}
+	res.Plan.Actions = append([]plan.Action{}, res.Plan.Actions...)
+	res.Plan.Warnings = append([]plan.Warning{}, res.Plan.Warnings...)
+	res.Report.Results = slices.Clone(res.Report.Results)
+	res.Failures = slices.Clone(res.Failures)
+	c.mu.Unlock()
 	plan.Sort(&res.Plan)
 	slices.SortFunc(res.Failures, func(a, b Failure) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region))

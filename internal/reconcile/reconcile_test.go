@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -305,8 +307,7 @@ func TestFullStopsAtTheDeadlineAndCountsWhatIsLeft(t *testing.T) {
 	r := newReconciler(w)
 	r.Concurrency = 1
 	ctx, cancel := context.WithCancel(context.Background())
-	calls := 0
-	r.Buckets = cancelAfter{BucketReader: w, n: 2, calls: &calls, cancel: cancel}
+	r.Buckets = cancelAfter{BucketReader: w, n: 2, calls: new(atomic.Int32), cancel: cancel}
 	res := r.Full(ctx)
 	if res.Units+res.Pending != 6 || res.Pending == 0 || res.Units < 2 {
 		t.Fatalf("units %d pending %d", res.Units, res.Pending)
@@ -316,13 +317,13 @@ func TestFullStopsAtTheDeadlineAndCountsWhatIsLeft(t *testing.T) {
 // cancelAfter cancels a context after n bucket listings.
 type cancelAfter struct {
 	BucketReader
-	n      int
-	calls  *int
+	n      int32
+	calls  *atomic.Int32
 	cancel context.CancelFunc
 }
 
 func (c cancelAfter) TaggedBuckets(ctx context.Context, account, region string) ([]plan.Bucket, error) {
-	if *c.calls++; *c.calls >= c.n {
+	if c.calls.Add(1) >= c.n {
 		c.cancel()
 	}
 	return c.BucketReader.TaggedBuckets(ctx, account, region)
@@ -337,14 +338,21 @@ func TestEnsureRegionsTouchesNoMember(t *testing.T) {
 	}
 }
 
-func TestProgressCountsEveryPair(t *testing.T) {
+// Progress is told of every pair, per Region: first none done, last all of them.
+func TestProgressCountsEveryPairPerRegion(t *testing.T) {
 	w := newWorld(t, admin, acctA, acctB)
 	r := newReconciler(w)
-	var last, total int
-	r.Progress = func(done, n int) { last, total = done, n }
+	var mu sync.Mutex
+	seen := map[string][][2]int{}
+	r.Progress = func(region string, done, n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[region] = append(seen[region], [2]int{done, n})
+	}
 	r.Full(context.Background())
-	if last != 4 || total != 4 {
-		t.Fatalf("progress %d/%d", last, total)
+	want := [][2]int{{0, 2}, {1, 2}, {2, 2}}
+	if len(seen) != 2 || !slices.Equal(seen[euw1], want) || !slices.Equal(seen[use1], want) {
+		t.Fatalf("progress %v, want %v in each Region", seen, want)
 	}
 }
 

@@ -160,23 +160,20 @@ func (r *Reconciler) shardCoverage(ctx context.Context, shards []ShardResult, sw
 			regions = append(regions, sr.Shard.Region)
 		}
 	}
-	read := c.readView()
-	r.coverage(ctx, regions, func(region string) regionView {
-		v := read(region)
+	eachRegion(regions, func(region string) {
+		v := c.readView(region)
 		v.unread = r.unread(region, swept[region], v.read)
-		return v
-	}, cov)
+		r.coverage(ctx, region, v, cov)
+	})
 	return cov.result()
 }
 
-// unread lists the Region's pairs of the sweep (sweepTasks) that are not among the pairs read,
-// with the member statuses the shard had.
+// unread lists the Region's pairs of the sweep (sweepTasks) that are not among the Region's
+// pairs read, with the member statuses the shard had.
 func (r *Reconciler) unread(region string, rs regionSweep, read []plan.Member) []plan.Member {
 	seen := map[string]bool{}
 	for _, m := range read {
-		if m.Region == region {
-			seen[m.Account] = true
-		}
+		seen[m.Account] = true
 	}
 	var out []plan.Member
 	for _, t := range r.sweepTasks(region, rs.accounts, rs.statuses) {

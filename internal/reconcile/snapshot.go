@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/macieselfservice/macie-selfservice/internal/bounded"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -20,31 +19,41 @@ type Snapshot struct {
 	Failures []Failure
 }
 
-// Observe reads the organization the way Full does, and changes nothing.
+// Observe reads the organization the way Full does, Region by Region side by side, and
+// changes nothing.
 func (r *Reconciler) Observe(ctx context.Context) Snapshot {
 	c := &collector{}
-	regions, tasks := r.sweep(ctx, c)
-	var snap Snapshot
-	for _, region := range regions {
-		rs, err := r.observeRegion(ctx, region)
-		if err != nil {
-			r.fail(ctx, c, Unit{Region: region}, err)
-			continue
-		}
-		snap.Regions = append(snap.Regions, rs)
+	accounts, ok := r.organization(ctx, c)
+	if !ok {
+		return Snapshot{Failures: c.result().Failures}
 	}
 	var mu sync.Mutex
-	finished := r.progress(len(tasks))
-	bounded.ForEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
-		defer finished()
-		m, err := r.observe(ctx, t)
-		if err != nil {
-			r.fail(ctx, c, t.Unit, err)
+	var snap Snapshot
+	eachRegion(r.Regions, func(region string) {
+		tasks, ok := r.sweep(ctx, region, accounts, c)
+		if !ok {
 			return
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		snap.Members = append(snap.Members, m)
+		if rs, err := r.observeRegion(ctx, region); err != nil {
+			r.fail(ctx, c, Unit{Region: region}, err)
+		} else {
+			mu.Lock()
+			snap.Regions = append(snap.Regions, rs)
+			mu.Unlock()
+		}
+		r.pairs(ctx, region, tasks, func(ctx context.Context, t task) {
+			m, err := r.observe(ctx, t)
+			if err != nil {
+				r.fail(ctx, c, t.Unit, err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			snap.Members = append(snap.Members, m)
+		})
+	})
+	slices.SortFunc(snap.Regions, func(a, b plan.RegionState) int {
+		return cmp.Compare(slices.Index(r.Regions, a.Region), slices.Index(r.Regions, b.Region))
 	})
 	slices.SortFunc(snap.Members, func(a, b plan.Member) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region))

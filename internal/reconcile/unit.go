@@ -27,34 +27,92 @@ type task struct {
 	changes []event.Change
 }
 
-// run reconciles the jobs and publication of the given Regions, then every task, bounded, and
-// returns what happened. A task that enrols an account also checks its Region, once per run.
+// run reconciles the jobs and publication of the given Regions, then every task, and returns
+// what happened. A task that enrols an account also checks its Region, once per run. The Regions
+// run side by side, each with its own pool of Concurrency workers (lanes), so one Region's
+// throttling or latency slows only that Region.
 func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []task, c *collector) Result {
 	regions := &regionGate{done: map[string]bool{}}
-	for _, region := range regionsFirst {
-		r.region(ctx, region, regions, c)
-	}
-	finished := r.progress(len(tasks))
-	bounded.ForEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
-		r.unit(ctx, t, regions, c)
-		finished()
+	eachRegion(byRegion(regionsFirst, tasks), func(l lane) {
+		if l.check {
+			r.region(ctx, l.region, regions, c)
+		}
+		r.pairs(ctx, l.region, l.tasks, func(ctx context.Context, t task) { r.unit(ctx, t, regions, c) })
 	})
 	return c.result()
 }
 
-// progress returns what to call once per finished pair of a run of total pairs: it tells
-// r.Progress, if set.
-func (r *Reconciler) progress(total int) func() {
+// lane is the work of one Region in a run: its tasks, and whether its job and publication are
+// checked before them.
+type lane struct {
+	region string
+	check  bool
+	tasks  []task
+}
+
+// byRegion groups the tasks by Region, in the order the Regions first appear (the Regions to
+// check first, then the tasks'), keeping the tasks' order within each Region.
+func byRegion(check []string, tasks []task) []lane {
+	index := map[string]int{}
+	var lanes []lane
+	at := func(region string) *lane {
+		i, ok := index[region]
+		if !ok {
+			i = len(lanes)
+			index[region] = i
+			lanes = append(lanes, lane{region: region})
+		}
+		return &lanes[i]
+	}
+	for _, region := range check {
+		at(region).check = true
+	}
+	for _, t := range tasks {
+		l := at(t.Region)
+		l.tasks = append(l.tasks, t)
+	}
+	return lanes
+}
+
+// eachRegion calls f for every item, all at once, each in its own goroutine but the last, which
+// runs in the caller's; it returns when every call has returned.
+func eachRegion[T any](items []T, f func(T)) {
+	var wg sync.WaitGroup
+	for i, it := range items {
+		if i == len(items)-1 {
+			f(it)
+			break
+		}
+		wg.Go(func() { f(it) })
+	}
+	wg.Wait()
+}
+
+// pairs calls f for every task of one Region, at most Concurrency at once, and tells Progress of
+// each finished one. Once ctx ends, f still sees the tasks not started (bounded.ForEach), so
+// that it counts them as Pending.
+func (r *Reconciler) pairs(ctx context.Context, region string, tasks []task, f func(context.Context, task)) {
+	finished := r.progress(region, len(tasks))
+	bounded.ForEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
+		defer finished()
+		f(ctx, t)
+	})
+}
+
+// progress returns what to call once per finished pair of a Region's total pairs in a run: it
+// tells r.Progress, if set, first that none is done.
+func (r *Reconciler) progress(region string, total int) func() {
+	if r.Progress == nil {
+		return func() {}
+	}
 	var mu sync.Mutex
 	done := 0
+	r.Progress(region, done, total)
 	return func() {
-		if r.Progress == nil {
-			return
-		}
 		mu.Lock()
 		defer mu.Unlock()
 		done++
-		r.Progress(done, total)
+		r.Progress(region, done, total)
 	}
 }
 

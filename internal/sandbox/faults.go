@@ -54,9 +54,13 @@ func newFaults(seed int64) *faults {
 
 // SetFault injects f into every call of op: an operation ("s3:PutBucketTagging",
 // "sts:AssumeRole", "organizations:ListAccounts", "tagging:GetResources",
-// "macie2:CreateMember"), every operation of a service ("s3:*"), or everything ("*").
-// The most specific match wins. A zero Fault removes the fault. Setting a fault restarts the
-// random sequence of the operations it covers, so runs repeat.
+// "macie2:CreateMember"), every operation of a service ("s3:*"), or everything ("*"). Any of
+// these followed by "@" and a Region ("macie2:*@us-east-1") covers only the calls signed for
+// that Region: Macie's request quotas apply per account and Region ("Unless otherwise noted,
+// each quota applies to each AWS Region", https://docs.aws.amazon.com/macie/latest/user/macie-quotas.html),
+// so one Region can throttle or slow down while the others answer. The most specific match
+// wins, a Region's before any Region's. A zero Fault removes the fault. Setting a fault restarts
+// the random sequence of the operations it covers, so runs repeat.
 func (s *Sandbox) SetFault(op string, f Fault) {
 	s.fault.mu.Lock()
 	defer s.fault.mu.Unlock()
@@ -88,42 +92,47 @@ func (f *faults) count(op string) {
 	f.calls[op]++
 }
 
-// lookup finds the fault covering op, most specific first.
-func (f *faults) lookup(op string) (Fault, bool) {
+// lookup finds the fault covering op in a Region, most specific first, and the name of its
+// random sequence: the operation's, in the Region when the fault names one.
+func (f *faults) lookup(op, region string) (ft Fault, seq string, ok bool) {
 	svc, _, _ := strings.Cut(op, ":")
-	for _, k := range []string{op, svc + ":*", "*"} {
-		if ft, ok := f.byOp[k]; ok {
-			return ft, true
+	for _, in := range []string{"@" + region, ""} {
+		for _, k := range []string{op, svc + ":*", "*"} {
+			if ft, ok := f.byOp[k+in]; ok {
+				return ft, op + in, true
+			}
 		}
 	}
-	return Fault{}, false
+	return Fault{}, "", false
 }
 
-// decide reports whether this call of op fails, drawing from op's seeded generator.
-func (f *faults) decide(op string) (Fault, bool) {
+// decide reports whether this call of op in a Region fails, drawing from its fault's seeded
+// generator.
+func (f *faults) decide(op, region string) (Fault, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	ft, ok := f.lookup(op)
+	ft, seq, ok := f.lookup(op, region)
 	if !ok || ft.Error == "" || ft.Rate <= 0 {
 		return ft, false
 	}
-	rng, ok := f.rngs[op]
+	rng, ok := f.rngs[seq]
 	if !ok {
 		seed := ft.Seed
 		if seed == 0 {
 			seed = f.baseSeed
 		}
 		h := fnv.New64a()
-		h.Write([]byte(op))
+		h.Write([]byte(seq))
 		rng = rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
-		f.rngs[op] = rng
+		f.rngs[seq] = rng
 	}
 	return ft, rng.Float64() < ft.Rate
 }
 
-// inject applies the fault of op, if any: it waits the latency, then maybe returns the error.
-func (f *faults) inject(ctx context.Context, op, svc string) *apiError {
-	ft, fail := f.decide(op)
+// inject applies the fault of op in a Region, if any: it waits the latency, then maybe returns
+// the error.
+func (f *faults) inject(ctx context.Context, op, svc, region string) *apiError {
+	ft, fail := f.decide(op, region)
 	if ft.Latency > 0 {
 		t := time.NewTimer(ft.Latency)
 		select {

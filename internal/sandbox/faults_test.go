@@ -89,3 +89,34 @@ func TestThrottleCodesPerService(t *testing.T) {
 		t.Fatalf("ResetCalls left %v", sb.Calls())
 	}
 }
+
+// A fault named with a Region covers only the calls signed for that Region, and wins over a fault
+// without one.
+func TestFaultsLimitedToARegion(t *testing.T) {
+	sb, srv := testSandbox(t, 0)
+	ctx := context.Background()
+	list := func(region string) error {
+		_, err := taggingClient(srv, wlA, region).GetResources(ctx, &resourcegroupstaggingapi.GetResourcesInput{})
+		return err
+	}
+	sb.SetFault("tagging:*@us-east-1", Fault{Error: FaultThrottle, Rate: 1})
+	wantCode(t, list("us-east-1"), "ThrottledException")
+	if err := list("eu-west-1"); err != nil {
+		t.Fatalf("eu-west-1 faulted by a us-east-1 fault: %v", err)
+	}
+
+	sb.SetFault("*", Fault{Error: FaultInternal, Rate: 1})
+	sb.SetFault("tagging:GetResources@eu-west-1", Fault{Latency: 30 * time.Millisecond})
+	start := time.Now()
+	if err := list("eu-west-1"); err != nil {
+		t.Fatalf("the Region's latency fault did not win over the fault of every call: %v", err)
+	}
+	if d := time.Since(start); d < 30*time.Millisecond {
+		t.Fatalf("the Region's latency took %v", d)
+	}
+	wantCode(t, list("us-east-1"), "ThrottledException")
+	wantCode(t, list("ap-southeast-2"), "InternalServiceException")
+	if got := sb.Calls()["tagging:GetResources"]; got != 5 {
+		t.Fatalf("counted %d calls, want 5", got)
+	}
+}

@@ -62,7 +62,7 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		c.fail(e)
 		return
 	}
-	if e := s.fault.inject(r.Context(), c.op, c.svc); e != nil {
+	if e := s.fault.inject(r.Context(), c.op, c.svc, c.region); e != nil {
 		c.fail(e)
 		return
 	}

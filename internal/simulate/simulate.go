@@ -41,6 +41,20 @@ type Options struct {
 	Logs io.Writer
 	// PageSize caps the sandbox's pages (0: AWS defaults).
 	PageSize int
+	// AfterStep, when set, is called after each step with what the run is made of, so that a
+	// caller can read the sandbox or the engine at that moment of virtual time.
+	AfterStep func(ctx context.Context, p Probe)
+}
+
+// Probe is a run between two steps: the step just run (from 1), the virtual time, the sandbox
+// and its endpoint, and the engine with its configuration.
+type Probe struct {
+	Step    int
+	At      time.Time
+	Sandbox *sandbox.Sandbox
+	Server  *sandbox.Server
+	Engine  *engine.Engine
+	Config  config.Config
 }
 
 // runner is one run in progress.
@@ -82,7 +96,8 @@ func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, erro
 	defer func() { _ = srv.Close() }()
 	r := &runner{s: s, sb: sb, srv: srv, out: &Output{scenario: s}, teamCalls: map[string]int{}, clock: clock,
 		nextSweep: start.Add(s.Config.ReconcileEvery())}
-	r.eng = newEngine(ctx, srv, s, opts.Logs)
+	e := newEngine(ctx, srv, s, opts.Logs)
+	r.eng = e.Reconciler
 	r.eng.Now = clock.Now
 	if r.findings, err = newFindings(ctx, srv, s, opts.Logs); err != nil {
 		return nil, err
@@ -93,6 +108,9 @@ func Run(ctx context.Context, s *scenario.Scenario, opts Options) (*Output, erro
 			return nil, err
 		}
 		r.step(ctx, i, st)
+		if opts.AfterStep != nil {
+			opts.AfterStep(ctx, Probe{Step: i + 1, At: clock.Now(), Sandbox: sb, Server: srv, Engine: e, Config: EngineConfig(s)})
+		}
 	}
 	r.finish()
 	return r.out, nil
@@ -124,12 +142,12 @@ func EngineConfig(s *scenario.Scenario) config.Config {
 	}
 }
 
-func newEngine(ctx context.Context, srv *sandbox.Server, s *scenario.Scenario, logs io.Writer) *reconcile.Reconciler {
+func newEngine(ctx context.Context, srv *sandbox.Server, s *scenario.Scenario, logs io.Writer) *engine.Engine {
 	logger := slog.New(slog.DiscardHandler)
 	if logs != nil {
 		logger = slog.New(slog.NewJSONHandler(logs, nil))
 	}
 	cfg := EngineConfig(s)
 	awsCfg := srv.Config(ctx, cfg.AdminAccount, cfg.Regions[0])
-	return engine.New(awsCfg, cfg, engine.Options{Endpoint: srv.URL(), Logger: logger}).Reconciler
+	return engine.New(awsCfg, cfg, engine.Options{Endpoint: srv.URL(), Logger: logger})
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/scenario"
 )
@@ -196,5 +197,29 @@ func TestOutputJSONShape(t *testing.T) {
 	}
 	if len(m) != 11 || string(m["notifications"]) != "[]" || string(m["failed"]) != "[]" || string(m["scanJobs"]) != "[]" || string(m["findings"]) != "[]" {
 		t.Fatalf("shape %s", raw)
+	}
+}
+
+// AfterStep sees each step once, in order, at the virtual time the step left the clock at, with
+// the sandbox and the engine the run uses.
+func TestAfterStepProbesEachStep(t *testing.T) {
+	s, err := scenario.Parse("probe.yaml", []byte(one+"  - advance: {hours: 25}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []Probe
+	out, err := Run(context.Background(), s, Options{AfterStep: func(_ context.Context, p Probe) { seen = append(seen, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || seen[0].Step != 1 || seen[1].Step != 2 || !seen[1].At.Equal(seen[0].At.Add(25*time.Hour)) {
+		t.Fatalf("probes %+v", seen)
+	}
+	p := seen[1]
+	if p.Engine == nil || p.Server == nil || p.Config.AdminAccount != "222222222222" || len(p.Sandbox.Coverage()) != len(out.Coverage) {
+		t.Fatalf("probe %+v", p)
+	}
+	if p.Sandbox.Macie().Metered().GBInspected == 0 {
+		t.Fatal("the probe's sandbox metered nothing after the daily job's first run")
 	}
 }

@@ -1,6 +1,7 @@
 package macie
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -134,6 +135,37 @@ func TestGetUsageTotals(t *testing.T) {
 	}
 	_, err := c.GetUsageTotals(ctx(t), &macie2.GetUsageTotalsInput{TimeRange: aws.String("FOREVER")})
 	wantCode(t, err, "ValidationException")
+}
+
+// The metered record splits what ONE_TIME jobs inspected from the rest, and its cost by usage type
+// adds up to the total, for measurement; GetUsageTotals bills both kinds of job alike.
+func TestMeteredSplitsOneTimeJobs(t *testing.T) {
+	h := newHarness(t, 2)
+	const gib = 1 << 30
+	h.world.addBucket(admin, region, "tagged", 2*gib, "macie", "true")
+	h.world.putObjects("tagged", 20, 2*gib, 0, "")
+	h.world.addBucket(admin, region, "old", 3*gib)
+	h.world.putObjects("old", 30, 3*gib, 0, "")
+	h.svc.SetAdmin(region, admin)
+	h.svc.RefreshInventory()
+	c := h.client(admin, region)
+	must(t, firstErr(c.CreateClassificationJob(ctx(t), fullJob("daily")))) // 50%: 1 GiB of "tagged"
+	must(t, firstErr(c.CreateClassificationJob(ctx(t), &macie2.CreateClassificationJobInput{
+		ClientToken: aws.String("once"), Name: aws.String("once"), JobType: types.JobTypeOneTime,
+		S3JobDefinition: &types.S3JobDefinition{BucketDefinitions: []types.S3BucketDefinitionForJob{
+			{AccountId: aws.String(admin), Buckets: []string{"old"}}}}}))) // 100%: 3 GiB
+	h.advance(day)
+	u := h.svc.Metered()
+	if u.GBInspected != 4 || u.OneTimeGBInspected != 3 {
+		t.Fatalf("metered %+v, want 4 GB inspected, 3 of them by the ONE_TIME job", u)
+	}
+	sum := 0.0
+	for _, c := range u.ByType {
+		sum += c
+	}
+	if len(u.ByType) != 4 || u.ByType["SENSITIVE_DATA_DISCOVERY"] != 4 || math.Abs(sum-u.USD) > 1e-9 {
+		t.Fatalf("by type %v, total %v", u.ByType, u.USD)
+	}
 }
 
 func TestFindingsPublication(t *testing.T) {

@@ -139,11 +139,15 @@ func (s *Service) analyse(from origin, region string, b bucketRef, g ObjectGroup
 	}
 	s.world.Analysed(Analysis{Account: b.account, Region: region, Bucket: b.Name, Group: g.ID,
 		Objects: p.objects, Fresh: p.fresh, At: t, By: from.by()})
-	m := s.meter(key{b.account, region}, t)
-	if from.job != nil {
-		m.jobBytes += bytesOf(g, p.objects)
-	} else {
-		m.discoveryBytes += bytesOf(g, p.objects)
+	m, n := s.meter(key{b.account, region}, t), bytesOf(g, p.objects)
+	switch {
+	case from.job == nil:
+		m.discoveryBytes += n
+	case from.job.JobType == JobTypeOneTime:
+		m.jobBytes += n
+		m.oneTimeBytes += n
+	default:
+		m.jobBytes += n
 	}
 	hit := sensitiveIn(g, g.Analysed, g.Analysed+p.fresh)
 	hit = append(hit, sensitiveIn(g, 0, p.objects-p.fresh)...)

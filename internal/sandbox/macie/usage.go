@@ -29,6 +29,7 @@ type usageRecord struct {
 	bucketDays     int64 // buckets monitored that day
 	objectDays     int64 // objects monitored by automated discovery that day
 	jobBytes       int64 // inspected by jobs
+	oneTimeBytes   int64 // the part of jobBytes inspected by ONE_TIME jobs
 	discoveryBytes int64 // analysed by automated discovery
 }
 
@@ -59,30 +60,36 @@ var usageTypes = []string{"DATA_INVENTORY_EVALUATION", "SENSITIVE_DATA_DISCOVERY
 
 // Usage is what Macie metered over the whole run, every account and Region together.
 type Usage struct {
-	// GBInspected is the data classification jobs inspected, in GB (2^30 bytes).
-	GBInspected float64
+	// GBInspected is the data classification jobs inspected, in GB (2^30 bytes); OneTimeGBInspected
+	// is the part of it that ONE_TIME jobs inspected (Macie bills both alike, as
+	// SENSITIVE_DATA_DISCOVERY: the split is for measurement).
+	GBInspected, OneTimeGBInspected float64
 	// BucketMonitorDays counts buckets monitored, one per bucket per day.
 	BucketMonitorDays float64
 	// DiscoveryGBAnalysed is the data automated sensitive data discovery analysed, in GB.
 	DiscoveryGBAnalysed float64
 	// DiscoveryObjectDays counts objects monitored by automated discovery, one per object per day.
 	DiscoveryObjectDays float64
-	// USD is the estimated cost of all of it at the published prices.
-	USD float64
+	// USD is the estimated cost of all of it at the published prices; ByType splits it by usage
+	// type, as GetUsageTotals does.
+	USD    float64
+	ByType map[string]float64
 }
 
 // Metered returns the usage of every account and Region since the Service started.
 func (s *Service) Metered() Usage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var u Usage
+	u := Usage{ByType: map[string]float64{}}
 	for _, r := range s.usage {
 		u.GBInspected += float64(r.jobBytes) / bytesPerGB
+		u.OneTimeGBInspected += float64(r.oneTimeBytes) / bytesPerGB
 		u.BucketMonitorDays += float64(r.bucketDays)
 		u.DiscoveryGBAnalysed += float64(r.discoveryBytes) / bytesPerGB
 		u.DiscoveryObjectDays += float64(r.objectDays)
-		for _, c := range r.costs() {
+		for t, c := range r.costs() {
 			u.USD += c
+			u.ByType[t] += c
 		}
 	}
 	return u
