@@ -19,7 +19,7 @@ var sample = map[string]string{
 	"FindingsQueue.Arn": "arn:aws:sqs:eu-west-1:222222222222:macie-selfservice-findings",
 	"AdminRegion":       "eu-west-1", "HomeRegion": "eu-west-1",
 	"ConfigParameter": config.DefaultParameter, // Ref of the parameter resource: its name
-	"Queue":           eventsQueueURL,           // Ref of the events queue: its URL
+	"Queue":           eventsQueueURL,          // Ref of the events queue: its URL
 }
 
 const eventsQueueURL = "https://sqs.eu-west-1.amazonaws.com/222222222222/macie-selfservice-events"
