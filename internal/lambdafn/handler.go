@@ -69,8 +69,9 @@ type Handler struct {
 	// queue whose SQS batches are findings.
 	Findings         FindingsRouter
 	FindingsQueueARN string
-	// Queue returns the SQS client of a Region, to make messages handed back after a stale read
-	// visible again soon; nil leaves them to the queue's visibility timeout.
+	// Queue returns the SQS client of a Region, to make messages handed back after a stale read,
+	// and sweep shards handed back, visible again soon; nil leaves them to the queue's visibility
+	// timeout.
 	Queue func(region string) VisibilityAPI
 	// StaleRetry is how long to wait before reconciling again the pairs whose reads looked older
 	// than their events; zero means DefaultStaleRetry, a negative value never retries in the
