@@ -178,15 +178,16 @@ func TestDashboardAndAlarmsReadWhatTheFunctionEmits(t *testing.T) {
 }
 
 // TestDashboardCoversOperations checks the dashboard shows what an operator needs: events,
-// reconciles, actions by kind, failures, throttles, stale retries, the dead-letter queue, and
-// every alarm of the stack.
+// reconciles, actions by kind, failures, throttles, stale retries, the sweep's shards, the
+// dead-letter queue, and every alarm of the stack.
 func TestDashboardCoversOperations(t *testing.T) {
 	d := dashboard(t)
 	var shown []string
 	for _, r := range dashboardMetrics(t, d) {
 		shown = append(shown, r.Name)
 	}
-	for _, want := range []string{"EventsSeen", "Reconciles", "Pending", "Actions", "Failures", "ActionsFailed", "Throttles", "StaleMessagesBackedOff", "ApproximateNumberOfMessagesVisible"} {
+	for _, want := range []string{"EventsSeen", "Reconciles", "Pending", "Actions", "Failures", "ActionsFailed", "Throttles", "StaleMessagesBackedOff",
+		"ShardsEnqueued", "ShardsDone", "ShardsFailed", "ApproximateNumberOfMessagesVisible"} {
 		if !slices.Contains(shown, want) {
 			t.Errorf("the dashboard does not show %s", want)
 		}
@@ -211,10 +212,11 @@ func TestOperationsAlarms(t *testing.T) {
 		failures[0].DimValue != lambdafn.TriggerSQS || failures[1].DimValue != lambdafn.TriggerSchedule {
 		t.Errorf("FailuresAlarm reads %+v, want Failures of the sqs and schedule triggers", failures)
 	}
-	if p := alarms["PendingAlarm"]; len(p) != 1 || p[0].Name != "Pending" || p[0].DimValue != lambdafn.TriggerSchedule {
-		t.Errorf("PendingAlarm reads %+v, want Pending of the schedule trigger", p)
+	if p := alarms["PendingAlarm"]; len(p) != 2 || p[0].Name != "Pending" || p[1].Name != "Pending" ||
+		p[0].DimValue != lambdafn.TriggerSQS || p[1].DimValue != lambdafn.TriggerSchedule {
+		t.Errorf("PendingAlarm reads %+v, want Pending of the sqs trigger (sweep shards) and the schedule trigger (whole sweeps)", p)
 	}
-	// Pending comes once per full reconcile: a period without data must keep the state.
+	// Pending comes only with invocations: a period without data must keep the state.
 	if got := one(t, tpl, Central, "PendingAlarm").Props["TreatMissingData"]; got != "ignore" {
 		t.Errorf("PendingAlarm treats missing data as %v, want ignore", got)
 	}

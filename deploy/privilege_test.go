@@ -55,6 +55,7 @@ var callers = map[string][]role{
 	"STSAPI.GetCallerIdentity":                       {functionRole},
 	"SNSAPI.Publish":                                 {functionRole},
 	"SQSAPI.ChangeMessageVisibility":                 {functionRole},
+	"SQSAPI.SendMessage":                             {functionRole}, // the sharded sweep, to its own events queue
 	"SSMAPI.GetParameter":                            {functionRole}, // maciectl reads it too
 }
 
@@ -293,6 +294,7 @@ var scoped = map[role]map[string][]string{
 		"sqs:ReceiveMessage":     {"${Queue.Arn}", "${FindingsQueue.Arn}"},
 		"sqs:DeleteMessage":      {"${Queue.Arn}", "${FindingsQueue.Arn}"},
 		"sqs:GetQueueAttributes": {"${Queue.Arn}", "${FindingsQueue.Arn}"},
+		"sqs:SendMessage":        {"${Queue.Arn}"},
 		"sns:Publish":            {"arn:${AWS::Partition}:sns:*:*:MacieSelfServiceFindings"},
 		"kms:GenerateDataKey":    {"arn:${AWS::Partition}:kms:*:*:key/*"},
 		"kms:Decrypt":            {"arn:${AWS::Partition}:kms:*:*:key/*"},

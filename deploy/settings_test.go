@@ -19,7 +19,10 @@ var sample = map[string]string{
 	"FindingsQueue.Arn": "arn:aws:sqs:eu-west-1:222222222222:macie-selfservice-findings",
 	"AdminRegion":       "eu-west-1", "HomeRegion": "eu-west-1",
 	"ConfigParameter": config.DefaultParameter, // Ref of the parameter resource: its name
+	"Queue":           eventsQueueURL,          // Ref of the events queue: its URL
 }
+
+const eventsQueueURL = "https://sqs.eu-west-1.amazonaws.com/222222222222/macie-selfservice-events"
 
 var placeholder = regexp.MustCompile(`\$\{([^}]+)\}`)
 
@@ -87,6 +90,9 @@ func TestFunctionEnvironmentsAreValidConfigurations(t *testing.T) {
 	if s.Mode != lambdafn.ModeAdministrator || s.Admin != "222222222222" || s.Parameter != config.DefaultParameter {
 		t.Errorf("central function settings %+v, want the administrator reading %s", s, config.DefaultParameter)
 	}
+	if s.QueueURL != eventsQueueURL {
+		t.Errorf("central function queue %q, want its events queue: the sweep is sharded through it", s.QueueURL)
+	}
 	tpl := raw(t, Central)
 	param := one(t, tpl, Central, "ConfigParameter").Props
 	if render(param["Name"]) != "${ConfigParameterName}" || param["Type"] != "String" {
@@ -106,7 +112,8 @@ func TestFunctionEnvironmentsAreValidConfigurations(t *testing.T) {
 	if c.AdminAccount != want.AdminAccount || !slices.Equal(c.Regions, want.Regions) || c.Concurrency != want.Concurrency ||
 		c.ReadRole != want.ReadRole || c.OrgRoleARN != want.OrgRoleARN || c.SamplingPercentage != want.SamplingPercentage ||
 		c.Policy.Key != "macie" || c.Policy.Value != "true" || c.DryRun || len(c.ExcludedAccounts) != 0 ||
-		!c.Backfill || c.AutomatedDiscovery != "off" || c.FindingsMinSeverity != "LOW" {
+		!c.Backfill || c.AutomatedDiscovery != "off" || c.FindingsMinSeverity != "LOW" ||
+		c.SweepShardAccounts != config.DefaultShardAccounts {
 		t.Errorf("central function configuration %+v, want %+v", c, want)
 	}
 	if fc := s.Findings; !fc.Enabled() || fc.TopicRegion != "eu-west-1" {
@@ -124,7 +131,7 @@ func TestConfigurationParameterCarriesEveryStackParameter(t *testing.T) {
 	tpl := raw(t, Central)
 	values := map[string]string{"ProtectedAccounts": "333333333333", "ExcludedAccounts": "111111111111,444444444444",
 		"TagKey": "Macie Scan", "TagValue": "", "SamplingPercentage": "25", "DryRun": "true", "ReadRoleName": "Reader",
-		"Backfill": "off", "AutomatedDiscovery": "inherit", "FindingsMinSeverity": "HIGH"}
+		"Backfill": "off", "AutomatedDiscovery": "inherit", "FindingsMinSeverity": "HIGH", "SweepShardAccounts": "50"}
 	for k, v := range values {
 		sample[k] = v
 	}
@@ -141,16 +148,16 @@ func TestConfigurationParameterCarriesEveryStackParameter(t *testing.T) {
 	if err != nil || !slices.Equal(c.ProtectedAccounts, []string{"333333333333"}) ||
 		!slices.Equal(c.ExcludedAccounts, []string{"111111111111", "444444444444"}) || c.Policy.String() != "Macie Scan=" ||
 		c.SamplingPercentage != 25 || !c.DryRun || c.ReadRole != "Reader" || c.Backfill || c.AutomatedDiscovery != "inherit" ||
-		c.FindingsMinSeverity != "HIGH" {
+		c.FindingsMinSeverity != "HIGH" || c.SweepShardAccounts != 50 {
 		t.Errorf("configuration %+v, %v", c, err)
 	}
 }
 
 // TestEnvironmentNamesAreKnown catches a misspelt variable, which the loader would ignore.
 func TestEnvironmentNamesAreKnown(t *testing.T) {
-	known := []string{lambdafn.EnvMode, lambdafn.EnvConfigParameter, config.EnvAdminAccount, config.EnvRegions, config.EnvTagKey, config.EnvTagValue,
+	known := []string{lambdafn.EnvMode, lambdafn.EnvConfigParameter, lambdafn.EnvQueueURL, config.EnvAdminAccount, config.EnvRegions, config.EnvTagKey, config.EnvTagValue,
 		config.EnvProtected, config.EnvExcluded, config.EnvReadRole, config.EnvOrgRoleARN, config.EnvSampling,
-		config.EnvDryRun, config.EnvConcurrency,
+		config.EnvDryRun, config.EnvConcurrency, config.EnvShard,
 		config.EnvFindingsQueueARN, config.EnvFindingsTopicRegion, config.EnvFindingsMinSeverity,
 		"GOMEMLIMIT"} // read by the Go runtime
 	for _, f := range []role{{Central, "Function"}, {Management, "DelegatedAdminFunction"}} {

@@ -6,7 +6,8 @@
 // SSM parameter whose JSON document the central stack writes (config.Document). The document is
 // read at the first invocation and again a minute later (lambdafn.ConfigSource); a bad one is
 // refused naming its key and the last good one kept. Without CONFIG_PARAMETER, as outside the
-// stack, the same settings come from the variables of config.FromEnv. FINDINGS_QUEUE_ARN,
+// stack, the same settings come from the variables of config.FromEnv. QUEUE_URL, the function's
+// own events queue, shards the scheduled sweep through it. FINDINGS_QUEUE_ARN,
 // FINDINGS_TOPIC_REGION and FINDINGS_MIN_SEVERITY (config.FindingsFromEnv) route the Macie
 // findings, in both cases. An invalid configuration
 // is logged; the function then fails every invocation with it and answers CloudFormation FAILED,
@@ -65,8 +66,18 @@ func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger 
 	}
 	clients := awsapi.NewClients(awsCfg, awsapi.ClientOptions{})
 	h.OrgAdmin = func(region string) lambdafn.OrgAdminAPI { return clients.Macie(region) }
+	if s.Mode != lambdafn.ModeAdministrator {
+		return nil
+	}
+	h.Queue = func(region string) lambdafn.VisibilityAPI { return clients.SQS(region, "") }
+	if s.QueueURL != "" {
+		sender, err := awsapi.NewSender(clients, s.QueueURL, awsCfg.Region)
+		if err != nil {
+			return fmt.Errorf("%s: %w", lambdafn.EnvQueueURL, err)
+		}
+		h.Sweep = sender
+	}
 	switch {
-	case s.Mode != lambdafn.ModeAdministrator:
 	case s.Parameter != "":
 		read := func(ctx context.Context) (config.Config, error) {
 			d, err := config.Read(ctx, clients.SSM(awsCfg.Region), s.Parameter)
@@ -91,7 +102,6 @@ func wire(ctx context.Context, h *lambdafn.Handler, s lambdafn.Settings, logger 
 	default:
 		h.Engine = engine.New(awsCfg, s.Config, engine.Options{Logger: logger})
 		h.DryRun = s.Config.DryRun
-		h.Queue = func(region string) lambdafn.VisibilityAPI { return clients.SQS(region, "") }
 		if s.Findings.Enabled() {
 			h.Findings = engine.NewFindings(awsCfg, s.Config, s.Findings, engine.Options{Logger: logger})
 			h.FindingsQueueARN = s.Findings.QueueARN

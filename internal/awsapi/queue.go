@@ -27,18 +27,13 @@ func (c *Clients) SQS(region, endpoint string) SQSAPI {
 }
 
 // QueueDepth returns how many messages wait in a queue (ApproximateNumberOfMessages, an
-// approximation by SQS's own account) and the Region and endpoint the URL names. An AWS queue
-// URL (https://sqs.<region>.amazonaws.com/<account>/<name>) is called in its Region; any other
-// URL (a local SQS) is called at its own host, in fallbackRegion.
+// approximation by SQS's own account), called as Queue says.
 func QueueDepth(ctx context.Context, c *Clients, queueURL, fallbackRegion string) (int, error) {
-	region, endpoint, err := queueLocation(queueURL)
+	api, err := Queue(c, queueURL, fallbackRegion)
 	if err != nil {
 		return 0, err
 	}
-	if region == "" {
-		region = fallbackRegion
-	}
-	out, err := c.SQS(region, endpoint).GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
+	out, err := api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
 		QueueUrl:       aws.String(queueURL),
 		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameApproximateNumberOfMessages},
 	})
@@ -51,6 +46,30 @@ func QueueDepth(ctx context.Context, c *Clients, queueURL, fallbackRegion string
 		return 0, fmt.Errorf("reading the depth of queue %s: ApproximateNumberOfMessages %q: %w", queueURL, v, err)
 	}
 	return n, nil
+}
+
+// Sender sends messages to one SQS queue: the function sends the steps of a sharded sweep to its
+// own events queue with it.
+type Sender struct {
+	api SQSAPI
+	url string
+}
+
+// NewSender returns the sender to queueURL, called as Queue says.
+func NewSender(c *Clients, queueURL, fallbackRegion string) (*Sender, error) {
+	api, err := Queue(c, queueURL, fallbackRegion)
+	if err != nil {
+		return nil, err
+	}
+	return &Sender{api: api, url: queueURL}, nil
+}
+
+// Send sends one message.
+func (s *Sender) Send(ctx context.Context, body string) error {
+	if _, err := s.api.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.url), MessageBody: aws.String(body)}); err != nil {
+		return fmt.Errorf("sending a message to %s: %w", s.url, err)
+	}
+	return nil
 }
 
 // queueLocation finds the Region of an AWS queue URL, or the endpoint of another one.

@@ -82,9 +82,11 @@ type STSAPI interface {
 
 // SQSAPI is the part of the Amazon SQS client the project uses: maciectl doctor reads the depth
 // of the dead-letter queue; maciectl replay receives its messages and deletes those it reconciled;
-// the function makes a message handed back after a stale read visible again soon.
+// the function makes a message handed back after a stale read visible again soon, and sends the
+// steps of a sharded sweep to its own events queue.
 type SQSAPI interface {
 	ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error)
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
 	GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error)
 	ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error)
 	DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsid"
+	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
@@ -51,6 +52,8 @@ type Config struct {
 	// FindingsMinSeverity is the least severe finding published to the owning accounts: LOW
 	// (every finding), MEDIUM or HIGH.
 	FindingsMinSeverity string
+	// SweepShardAccounts is how many accounts of a Region each step of a sharded sweep reconciles.
+	SweepShardAccounts int
 }
 
 var (
@@ -147,6 +150,7 @@ const (
 	EnvConcurrency  = "CONCURRENCY"
 	EnvBackfill     = "BACKFILL"
 	EnvDiscovery    = "AUTOMATED_DISCOVERY"
+	EnvShard        = "SWEEP_SHARD_ACCOUNTS"
 )
 
 // FromEnv reads the configuration from environment variables; errors name the variable.
@@ -166,6 +170,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	errs = append(errs, err)
 	c.SamplingPercentage = int32(min(max(sampling, 0), 101)) // clamped so Validate sees out-of-range values
 	c.Concurrency, err = intVar(getenv, EnvConcurrency, DefaultConcurrency)
+	errs = append(errs, err)
+	c.SweepShardAccounts, err = intVar(getenv, EnvShard, DefaultShardAccounts)
+	if err == nil && (c.SweepShardAccounts < 1 || c.SweepShardAccounts > event.MaxShardAccounts) {
+		err = fmt.Errorf("%s=%d: out of range: want 1 to %d", EnvShard, c.SweepShardAccounts, event.MaxShardAccounts)
+	}
 	errs = append(errs, err)
 	if v := getenv(EnvDryRun); v != "" {
 		c.DryRun, err = strconv.ParseBool(v)

@@ -14,7 +14,8 @@ func TestFromEnvDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !slices.Equal(c.Regions, []string{"eu-west-1", "us-east-1"}) || c.Policy.String() != "macie=true" ||
-		c.ReadRole != DefaultReadRole || c.SamplingPercentage != 100 || c.DryRun || c.Concurrency != 16 {
+		c.ReadRole != DefaultReadRole || c.SamplingPercentage != 100 || c.DryRun || c.Concurrency != 16 ||
+		c.SweepShardAccounts != DefaultShardAccounts {
 		t.Fatalf("config %+v", c)
 	}
 	r := c.Rules()
@@ -32,6 +33,7 @@ func TestFromEnvErrorsNameTheVariable(t *testing.T) {
 		EnvDryRun:       {EnvAdminAccount: "222222222222", EnvRegions: "eu-west-1", EnvDryRun: "maybe"},
 		EnvSampling:     {EnvAdminAccount: "222222222222", EnvRegions: "eu-west-1", EnvSampling: "0"},
 		EnvConcurrency:  {EnvAdminAccount: "222222222222", EnvRegions: "eu-west-1", EnvConcurrency: "x"},
+		EnvShard:        {EnvAdminAccount: "222222222222", EnvRegions: "eu-west-1", EnvShard: "0"},
 		EnvTagKey:       {EnvAdminAccount: "222222222222", EnvRegions: "eu-west-1", EnvTagKey: strings.Repeat("k", 200)},
 	}
 	for name, vars := range cases {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/macieselfservice/macie-selfservice/internal/awsid"
+	"github.com/macieselfservice/macie-selfservice/internal/event"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/tagpolicy"
 )
@@ -31,11 +32,12 @@ const (
 	KeyBackfill    Key = "backfill"
 	KeyDiscovery   Key = "automatedDiscovery"
 	KeyMinSeverity Key = "findingsMinSeverity"
+	KeyShard       Key = "sweepShardAccounts"
 )
 
 // Keys lists every key of the document, in the order they are shown.
 var Keys = []Key{KeyRegions, KeyTagKey, KeyTagValue, KeyProtected, KeyExcluded, KeyReadRole,
-	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency, KeyBackfill, KeyDiscovery, KeyMinSeverity}
+	KeyOrgRoleARN, KeySampling, KeyDryRun, KeyConcurrency, KeyBackfill, KeyDiscovery, KeyMinSeverity, KeyShard}
 
 // Bounds of the numeric settings.
 const (
@@ -43,6 +45,9 @@ const (
 	// DefaultConcurrency is how many (account, Region) pairs of one Region are worked on at
 	// once; the Regions proceed side by side, each with this bound.
 	DefaultConcurrency = 16
+	// DefaultShardAccounts is how many accounts of a Region one step of a sharded sweep
+	// reconciles.
+	DefaultShardAccounts = event.DefaultShardAccounts
 )
 
 // Document is the configuration as the central stack writes it into its parameter, one JSON
@@ -63,6 +68,8 @@ type Document struct {
 	AutomatedDiscovery *string    `json:"automatedDiscovery,omitempty"`
 	// FindingsMinSeverity: findings below it are not published to the owning accounts.
 	FindingsMinSeverity *string `json:"findingsMinSeverity,omitempty"`
+	// SweepShardAccounts: how many accounts of a Region each step of a sharded sweep reconciles.
+	SweepShardAccounts *int `json:"sweepShardAccounts,omitempty"`
 }
 
 // ListValue is a list of names or account ids.
@@ -217,6 +224,9 @@ func (d Document) validateScalars(name func(Key) string) error {
 	if d.Concurrency != nil && (*d.Concurrency < 1 || *d.Concurrency > MaxConcurrency) {
 		add(KeyConcurrency, fmt.Errorf("%d is out of range: want 1 to %d", *d.Concurrency, MaxConcurrency))
 	}
+	if d.SweepShardAccounts != nil && (*d.SweepShardAccounts < 1 || *d.SweepShardAccounts > event.MaxShardAccounts) {
+		add(KeyShard, fmt.Errorf("%d is out of range: want 1 to %d", *d.SweepShardAccounts, event.MaxShardAccounts))
+	}
 	add(KeyBackfill, checkChoice(d.Backfill, BackfillOn, BackfillOff))
 	add(KeyDiscovery, checkChoice(d.AutomatedDiscovery, plan.DiscoveryOff, plan.DiscoveryInherit))
 	add(KeyMinSeverity, checkChoice(d.FindingsMinSeverity, Severities...))
@@ -278,7 +288,7 @@ func Defaults(region string) Document {
 		ProtectedAccounts: &ListValue{}, ExcludedAccounts: &ListValue{}, ReadRole: ptr(DefaultReadRole),
 		OrgReadRoleARN: ptr(""), SamplingPercentage: ptr(int32(DefaultSampling)), DryRun: ptr(false),
 		Concurrency: ptr(DefaultConcurrency), Backfill: ptr(DefaultBackfill), AutomatedDiscovery: ptr(DefaultDiscovery),
-		FindingsMinSeverity: ptr(DefaultMinSeverity),
+		FindingsMinSeverity: ptr(DefaultMinSeverity), SweepShardAccounts: ptr(DefaultShardAccounts),
 	}
 }
 
@@ -297,6 +307,7 @@ func (d Document) Config(admin string) Config {
 		Backfill:            deref(d.Backfill, DefaultBackfill) == BackfillOn,
 		AutomatedDiscovery:  deref(d.AutomatedDiscovery, DefaultDiscovery),
 		FindingsMinSeverity: deref(d.FindingsMinSeverity, DefaultMinSeverity),
+		SweepShardAccounts:  deref(d.SweepShardAccounts, DefaultShardAccounts),
 	}
 }
 

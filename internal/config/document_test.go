@@ -10,7 +10,8 @@ func TestParseDocumentReadsEveryKey(t *testing.T) {
 	d, err := ParseDocument([]byte(`{"regions":"eu-west-1, us-east-1","tagKey":"macie","tagValue":"true",
 		"protectedAccounts":["333333333333"],"excludedAccounts":"","readRole":"MacieSelfServiceRead",
 		"orgReadRoleArn":"arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead","samplingPercentage":50,
-		"dryRun":true,"concurrency":4,"backfill":"off","automatedDiscovery":"inherit","findingsMinSeverity":"MEDIUM"}`))
+		"dryRun":true,"concurrency":4,"backfill":"off","automatedDiscovery":"inherit","findingsMinSeverity":"MEDIUM",
+		"sweepShardAccounts":50}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,7 +19,7 @@ func TestParseDocumentReadsEveryKey(t *testing.T) {
 	if !slices.Equal(c.Regions, []string{"eu-west-1", "us-east-1"}) || !slices.Equal(c.ProtectedAccounts, []string{"333333333333"}) ||
 		len(c.ExcludedAccounts) != 0 || c.SamplingPercentage != 50 || !c.DryRun || c.Concurrency != 4 ||
 		c.OrgRoleARN != "arn:aws:iam::111111111111:role/MacieSelfServiceOrgRead" || c.Policy.String() != "macie=true" ||
-		c.Backfill || c.AutomatedDiscovery != "inherit" || c.FindingsMinSeverity != "MEDIUM" {
+		c.Backfill || c.AutomatedDiscovery != "inherit" || c.FindingsMinSeverity != "MEDIUM" || c.SweepShardAccounts != 50 {
 		t.Fatalf("config %+v", c)
 	}
 }
@@ -41,6 +42,7 @@ func TestParseDocumentRefusesNamingTheKey(t *testing.T) {
 		`{"backfill":"yes"}`:                       `backfill: "yes": want on or off`,
 		`{"automatedDiscovery":"on"}`:              `automatedDiscovery: "on": want off or inherit`,
 		`{"findingsMinSeverity":"low"}`:            `findingsMinSeverity: "low": want LOW, MEDIUM or HIGH`,
+		`{"sweepShardAccounts":0}`:                 `sweepShardAccounts: 0 is out of range: want 1 to 10000`,
 	}
 	for doc, want := range cases {
 		if _, err := ParseDocument([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {

@@ -123,6 +123,8 @@ func copyField(dst *Document, src Document, k Key) bool {
 		return setField(&dst.AutomatedDiscovery, src.AutomatedDiscovery)
 	case KeyMinSeverity:
 		return setField(&dst.FindingsMinSeverity, src.FindingsMinSeverity)
+	case KeyShard:
+		return setField(&dst.SweepShardAccounts, src.SweepShardAccounts)
 	}
 	return false
 }
@@ -157,10 +159,7 @@ func render(d Document, k Key) string {
 	case KeySampling:
 		return number(d.SamplingPercentage)
 	case KeyDryRun:
-		if d.DryRun == nil {
-			return ""
-		}
-		return strconv.FormatBool(*d.DryRun)
+		return boolean(d.DryRun)
 	case KeyConcurrency:
 		return number(d.Concurrency)
 	case KeyBackfill:
@@ -169,6 +168,8 @@ func render(d Document, k Key) string {
 		return deref(d.AutomatedDiscovery, "")
 	case KeyMinSeverity:
 		return deref(d.FindingsMinSeverity, "")
+	case KeyShard:
+		return number(d.SweepShardAccounts)
 	}
 	return ""
 }
@@ -178,6 +179,13 @@ func joined(l *ListValue) string {
 		return ""
 	}
 	return strings.Join(*l, ",")
+}
+
+func boolean(p *bool) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatBool(*p)
 }
 
 func number[T int | int32](p *T) string {

@@ -18,6 +18,11 @@
 // handed back wait as SQS makes them wait, and the check runs without a final full reconcile. The
 // events alone must converge, and no message may be dead-lettered.
 //
+// In the sharded mode (Options.Sharded, shard.go) the sweeps run as the deployed function runs
+// them with its queue: its handler sends the shards to the modelled queue, where they share the
+// events' fate, and every batch goes through the handler; the final check runs one sharded sweep
+// to its end, after which a full reconcile must find nothing to do.
+//
 // Then the final Macie state is compared with an oracle that knows only the final tags, the
 // initial members and the configuration (it does not use the engine's plan or tag policy), and
 // the rules that must hold at every moment are checked on every member change the sandbox saw:

@@ -110,13 +110,7 @@ func (r *runner) deliverRandom(ctx context.Context) {
 // whose reconcile failed in a way a retry can fix, or dead-letters them after RetryLimit receives.
 func (r *runner) deliver(ctx context.Context, batch []message) {
 	r.rep.Batches++
-	changes := make([]event.Change, 0, len(batch))
-	for i := range batch {
-		changes = append(changes, event.DecodeMessage(batch[i].id, batch[i].body))
-	}
-	res := r.eng.Changes(ctx, changes)
-	r.tally(res)
-	retry, stale := res.RetryMessages(changes), res.StaleMessages(changes)
+	retry, stale := r.reconcileBatch(ctx, batch)
 	var seen []string
 	for _, m := range batch {
 		if slices.Contains(seen, m.id) {
@@ -135,6 +129,21 @@ func (r *runner) deliver(ctx context.Context, batch []message) {
 		m.visibleAt = r.clk.Now().Add(r.retryDelay(m.receives, slices.Contains(stale, m.id)))
 		r.q.pending = append(r.q.pending, m)
 	}
+}
+
+// reconcileBatch reconciles a batch, through the function's handler in the sharded mode, and
+// returns the messages handed back and, of them, those whose only failure was a stale read.
+func (r *runner) reconcileBatch(ctx context.Context, batch []message) (retry, stale []string) {
+	if r.h != nil {
+		return r.handle(ctx, batch), nil
+	}
+	changes := make([]event.Change, 0, len(batch))
+	for i := range batch {
+		changes = append(changes, event.DecodeMessage(batch[i].id, batch[i].body))
+	}
+	res := r.eng.Changes(ctx, changes)
+	r.tally(res)
+	return res.RetryMessages(changes), res.StaleMessages(changes)
 }
 
 // QueueVisibility is the visibility timeout of the deployed event queue (VisibilityTimeout in

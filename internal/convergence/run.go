@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/macieselfservice/macie-selfservice/internal/engine"
+	"github.com/macieselfservice/macie-selfservice/internal/lambdafn"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
@@ -33,6 +34,8 @@ type Options struct {
 	// converged organization and checked without a final full reconcile: the events alone must
 	// converge, and no message may be dead-lettered.
 	EventsOnly bool
+	// Sharded runs the sweeps sharded through the queue by the function's handler (shard.go).
+	Sharded bool
 	// Logs receives the engine's JSON logs; nil discards them.
 	Logs io.Writer
 }
@@ -51,7 +54,9 @@ type Report struct {
 	Batches, Redeliveries int
 	DeadLettered          int
 	Sweeps                int
-	Timeouts              int
+	// ShardsSent counts the sweep shards the handler sent to the queue (Sharded).
+	ShardsSent int
+	Timeouts   int
 	// StaleReads, RetryableFailures and PermanentFailures count the failed pairs of all runs.
 	StaleReads, RetryableFailures, PermanentFailures int
 	PermanentErrors                                  []string
@@ -66,10 +71,10 @@ func (r Report) OK() bool { return len(r.Violations) == 0 && len(r.Divergences) 
 // String summarises the report on one line.
 func (r Report) String() string {
 	return fmt.Sprintf("seed %d: %d accounts, %d managed Regions, concurrency %d, %d steps, %d team calls, %d events "+
-		"(%d duplicates, %d dropped), %d batches, %d redeliveries, %d dead-lettered, %d sweeps, %d timeouts, "+
+		"(%d duplicates, %d dropped), %d batches, %d redeliveries, %d dead-lettered, %d sweeps (%d shards), %d timeouts, "+
 		"%d stale reads held, %d retryable and %d permanent failures, %d violations, %d divergences",
 		r.Seed, r.Accounts, r.Managed, r.Concurrency, r.Steps, r.TeamCalls, r.Events, r.Duplicates, r.Dropped,
-		r.Batches, r.Redeliveries, r.DeadLettered, r.Sweeps, r.Timeouts, r.StaleReads, r.RetryableFailures,
+		r.Batches, r.Redeliveries, r.DeadLettered, r.Sweeps, r.ShardsSent, r.Timeouts, r.StaleReads, r.RetryableFailures,
 		r.PermanentFailures, len(r.Violations), len(r.Divergences))
 }
 
@@ -84,6 +89,10 @@ type runner struct {
 	team  *team
 	q     queue
 	opts  Options
+	// h is the function's handler in the sharded mode (shard.go), nil otherwise; collected, when
+	// set, gathers the results of its runs.
+	h         *lambdafn.Handler
+	collected *reconcile.Result
 	// faulted are the sandbox operations with an injected fault.
 	faulted map[string]bool
 
@@ -109,6 +118,9 @@ func Run(ctx context.Context, seed uint64, opts Options) (Report, error) {
 		flaky: newFlakyClient(seed), rep: Report{Seed: seed, Accounts: len(o.Workloads), Managed: len(o.Managed)}}
 	r.rep.Concurrency = []int{1, 1, 1, 4}[rng.IntN(4)]
 	r.eng = r.engine(ctx, srv, opts.Logs)
+	if opts.Sharded {
+		r.shardSweeps()
+	}
 	r.team = &team{clients: map[owned]*s3.Client{}, buckets: map[string]owned{},
 		cfg: func(a, region string) aws.Config { return srv.Config(ctx, a, region) }}
 	for _, b := range o.Buckets {

@@ -150,7 +150,7 @@ func (r *runner) fault() {
 // sweep runs the scheduled full reconcile, under whatever faults are on.
 func (r *runner) sweep(ctx context.Context) {
 	r.rep.Sweeps++
-	r.tally(r.eng.Full(ctx))
+	r.tally(r.scheduledSweep(ctx))
 }
 
 // finish clears the faults, delivers everything still queued, runs one full reconcile and checks
@@ -170,7 +170,7 @@ func (r *runner) finish(ctx context.Context) {
 	if r.opts.EventsOnly {
 		r.checkEventsOnly()
 	} else {
-		full := r.eng.Full(ctx)
+		full := r.finalSweep(ctx)
 		backfillsDue = createdJobs(full.Plan.Actions)
 		for _, f := range full.Failures {
 			r.rep.Divergences = append(r.rep.Divergences, "final full reconcile failed: "+f.Err.Error())

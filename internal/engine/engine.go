@@ -54,10 +54,11 @@ func New(awsCfg aws.Config, cfg config.Config, opts Options) *Engine {
 		Coverage:  e.Macie,
 		Applier: &execute.Executor{Macie: e.Macie, Coverage: e.Macie, DryRun: cfg.DryRun, Logger: opts.Logger,
 			Concurrency: cfg.Concurrency},
-		Rules:       cfg.Rules(),
-		Regions:     cfg.Regions,
-		Concurrency: cfg.Concurrency,
-		Logger:      opts.Logger,
+		Rules:         cfg.Rules(),
+		Regions:       cfg.Regions,
+		Concurrency:   cfg.Concurrency,
+		ShardAccounts: cfg.SweepShardAccounts,
+		Logger:        opts.Logger,
 	}
 	return e
 }

@@ -148,6 +148,9 @@ func decodeBody(body []byte) Change {
 	if b := firstByte(body); b != '{' {
 		return ignoredf("message body is a JSON %s, not an event object", jsonKind(b))
 	}
+	if _, ok, _ := DecodeShard(string(body)); ok {
+		return ignoredf("a sweep shard, not an S3 event: the function runs it as a step of the scheduled sweep")
+	}
 	return decodeEvent(body)
 }
 

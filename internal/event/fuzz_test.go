@@ -23,6 +23,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`[{"Records":[{"messageId":"m","body":"{}"}]}, 1, "x"]`))
+	f.Add([]byte(`{"Records":[{"messageId":"s","body":"{\"sweepShard\":{\"sweep\":\"2026-11-02T10:00:00Z\",\"region\":\"eu-west-1\",\"after\":\"\",\"accounts\":200}}"}]}`))
 	for _, edit := range compactSeeds() {
 		e := validEvent()
 		edit(e)

@@ -38,10 +38,10 @@ func StaleVisibility(receives int) time.Duration {
 	return min(d, MaxStaleVisibility)
 }
 
-// backOff makes the given messages visible again after StaleVisibility instead of the queue's
-// visibility timeout, and returns how many it changed. A message it cannot change waits out the
-// visibility timeout, as before.
-func (h *Handler) backOff(ctx context.Context, ids []string, records map[string]event.SQSRecord) int {
+// backOff makes the given messages, handed back for the reason why, visible again after
+// StaleVisibility instead of the queue's visibility timeout, and returns how many it changed. A
+// message it cannot change waits out the visibility timeout, as before.
+func (h *Handler) backOff(ctx context.Context, ids []string, records map[string]event.SQSRecord, why string) int {
 	if h.Queue == nil {
 		return 0
 	}
@@ -54,8 +54,8 @@ func (h *Handler) backOff(ctx context.Context, ids []string, records map[string]
 				slog.String("error", err.Error()))
 			continue
 		}
-		h.log().LogAttrs(ctx, slog.LevelInfo, "stale message back soon", slog.String("message_id", id),
-			slog.Int("receives", rec.Receives()), slog.Duration("visibility", wait))
+		h.log().LogAttrs(ctx, slog.LevelInfo, "message back soon", slog.String("message_id", id),
+			slog.String("reason", why), slog.Int("receives", rec.Receives()), slog.Duration("visibility", wait))
 		n++
 	}
 	return n

@@ -114,9 +114,12 @@ func TestDelegatedAdminAnotherAccountFails(t *testing.T) {
 // engineFunc is an Engine whose EnsureRegions runs a function.
 type engineFunc func(ctx context.Context) reconcile.Result
 
-func (e engineFunc) Changes(ctx context.Context, _ []event.Change) reconcile.Result { return e(ctx) }
-func (e engineFunc) Full(ctx context.Context) reconcile.Result                      { return e(ctx) }
-func (e engineFunc) EnsureRegions(ctx context.Context) reconcile.Result             { return e(ctx) }
+func (e engineFunc) Batch(ctx context.Context, _ []event.Change, _ []event.Shard) reconcile.BatchResult {
+	return reconcile.BatchResult{Result: e(ctx)}
+}
+func (e engineFunc) FirstShards(time.Time) []event.Shard                { return nil }
+func (e engineFunc) Full(ctx context.Context) reconcile.Result          { return e(ctx) }
+func (e engineFunc) EnsureRegions(ctx context.Context) reconcile.Result { return e(ctx) }
 
 func TestCustomResourceFailuresAreAnswered(t *testing.T) {
 	setup := map[string]any{PropRole: RoleAdminSetup}

@@ -5,8 +5,12 @@
 //     changes are reconciled at once (each (account, Region) once), and the answer lists as
 //     batchItemFailures exactly the messages whose reconcile failed in a way a retry can fix.
 //     Messages that cannot be decoded or ask for nothing are logged and not retried.
-//   - A scheduled EventBridge event: a full reconcile of every account, stopped before the
-//     function's timeout; the answer says how far it got.
+//   - A scheduled EventBridge event: with an events queue (Sweep), the first shard of every
+//     managed Region is sent to it, and the sweep runs there in steps between the events (an SQS
+//     batch may carry shards beside events: each shard's slice is reconciled in the same run, and
+//     the next shard is sent before the batch is answered; shards.go). Without one, a full
+//     reconcile of every account, stopped before the function's timeout; the answer says how far
+//     it got.
 //   - A CloudFormation custom resource request (property Role): "DelegatedAdmin" designates the
 //     Macie administrator per Region from the management account, "AdminSetup" ensures the scan
 //     job and findings publication in the administrator account. CloudFormation is always
@@ -32,7 +36,8 @@ import (
 
 // Engine is the reconciler the handler drives; *reconcile.Reconciler is one.
 type Engine interface {
-	Changes(ctx context.Context, changes []event.Change) reconcile.Result
+	Batch(ctx context.Context, changes []event.Change, shards []event.Shard) reconcile.BatchResult
+	FirstShards(sweep time.Time) []event.Shard
 	Full(ctx context.Context) reconcile.Result
 	EnsureRegions(ctx context.Context) reconcile.Result
 }
@@ -64,13 +69,19 @@ type Handler struct {
 	// queue whose SQS batches are findings.
 	Findings         FindingsRouter
 	FindingsQueueARN string
-	// Queue returns the SQS client of a Region, to make messages handed back after a stale read
-	// visible again soon; nil leaves them to the queue's visibility timeout.
+	// Queue returns the SQS client of a Region, to make messages handed back after a stale read,
+	// and sweep shards handed back, visible again soon; nil leaves them to the queue's visibility
+	// timeout.
 	Queue func(region string) VisibilityAPI
 	// StaleRetry is how long to wait before reconciling again the pairs whose reads looked older
 	// than their events; zero means DefaultStaleRetry, a negative value never retries in the
 	// invocation (the messages are handed back to the queue).
 	StaleRetry time.Duration
+	// Sweep, when set, sends to the function's own events queue (QUEUE_URL): the scheduled sweep
+	// is then sharded through it. Nil runs the sweep whole in the scheduled invocation.
+	Sweep ShardSender
+
+	chains chains
 }
 
 // ErrUnknownEvent is returned for an invocation the handler does not recognise.
@@ -84,6 +95,7 @@ type probe struct {
 	} `json:"Records"`
 	Source      string `json:"source"`
 	DetailType  string `json:"detail-type"`
+	Time        string `json:"time"`
 	RequestType string `json:"RequestType"`
 	ResponseURL string `json:"ResponseURL"`
 }
@@ -106,7 +118,7 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, err
 	case p.isSQS():
 		return h.sqsBatch(ctx, payload)
 	case p.Source == "aws.events" && p.DetailType == "Scheduled Event":
-		return h.scheduled(ctx)
+		return h.scheduled(ctx, p.sweepTime(h.now()))
 	}
 	return nil, h.unknown(ctx, fmt.Sprintf("source %q, detail-type %q: not an SQS batch, a scheduled event or a CloudFormation request", p.Source, p.DetailType))
 }
@@ -121,6 +133,14 @@ func (p probe) isSQS() bool {
 		}
 	}
 	return true
+}
+
+// sweepTime is the time a scheduled event names, to the second; now when it names none.
+func (p probe) sweepTime(now time.Time) time.Time {
+	if t, err := time.Parse(time.RFC3339, p.Time); err == nil {
+		return t.UTC()
+	}
+	return now.UTC().Truncate(time.Second)
 }
 
 func (p probe) isCustomResource() bool {

@@ -13,6 +13,9 @@ const (
 	// EnvConfigParameter names the SSM parameter holding the configuration document, which the
 	// central stack writes.
 	EnvConfigParameter = "CONFIG_PARAMETER"
+	// EnvQueueURL is the function's own events queue: when set, the scheduled sweep is sharded
+	// through it (the central stack sets it).
+	EnvQueueURL = "QUEUE_URL"
 )
 
 // The modes. The administrator deployment (the default) serves SQS batches, the schedule and
@@ -35,6 +38,8 @@ type Settings struct {
 	Config config.Config
 	// Findings says how findings are routed (administrator mode only).
 	Findings config.Findings
+	// QueueURL is the events queue the sweep is sharded through; empty runs it whole.
+	QueueURL string
 }
 
 // LoadSettings reads and validates the environment once; errors name the variable.
@@ -48,6 +53,7 @@ func LoadSettings(getenv func(string) string) (Settings, error) {
 	default:
 		return s, fmt.Errorf("%s=%q: must be %q (the default) or %q", EnvMode, s.Mode, ModeAdministrator, ModeManagement)
 	}
+	s.QueueURL = getenv(EnvQueueURL)
 	var err error
 	if s.Findings, err = config.FindingsFromEnv(getenv); err != nil {
 		return s, fmt.Errorf("configuration: %w", err)

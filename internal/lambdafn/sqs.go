@@ -15,11 +15,12 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 )
 
-// sqsBatch reconciles every change of a batch at once and hands back for a retry exactly the
-// messages whose reconcile failed in a way a retry can fix; those whose only failure was a stale
-// read come back soon (StaleVisibility), not after the queue's visibility timeout. When the
-// deadline stops the run early, every message that asked for a reconcile is handed back:
-// reconciling is idempotent, and the pairs not reached must not be lost.
+// sqsBatch reconciles every change of a batch, and the slices of the sweep shards among its
+// messages, at once, and hands back for a retry exactly the messages whose reconcile failed in a
+// way a retry can fix; those whose only failure was a stale read come back soon
+// (StaleVisibility), not after the queue's visibility timeout. When the deadline stops the run
+// early, every message that asked for a reconcile is handed back: reconciling is idempotent, and
+// the pairs not reached must not be lost. Shards go on as continueShards says.
 func (h *Handler) sqsBatch(ctx context.Context, payload json.RawMessage) (events.SQSEventResponse, error) {
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	eng, err := h.engine()
@@ -27,23 +28,30 @@ func (h *Handler) sqsBatch(ctx context.Context, payload json.RawMessage) (events
 		h.log().ErrorContext(ctx, "SQS batch refused", slog.String("error", err.Error()))
 		return resp, err
 	}
-	changes, records := h.decodeBatch(ctx, payload)
+	changes, shards, records := h.decodeBatch(ctx, payload)
+	run, stopped := h.admitShards(ctx, shards)
 	work, cancel := h.workContext(ctx)
 	defer cancel()
-	res := h.retryStale(work, eng, changes, eng.Changes(work, changes))
+	batch := eng.Batch(work, changes, shardsOf(run))
+	shardsLate := work.Err() != nil // the shards' run, before any stale retry
+	res := h.retryStale(work, eng, changes, batch.Result)
 	retry := res.RetryMessages(changes)
 	deadline := work.Err() != nil
 	backedOff := 0
 	if deadline {
 		retry = relevantMessages(changes)
 	} else {
-		backedOff = h.backOff(ctx, res.StaleMessages(changes), records)
+		backedOff = h.backOff(ctx, res.StaleMessages(changes), records, "a read older than its event")
 	}
+	sh := h.continueShards(ctx, run, batch.Shards, shardsLate)
+	h.backOff(ctx, sh.soon, records, "a sweep shard to redo")
+	retry = append(retry, sh.retry...)
 	for _, id := range retry {
 		resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
 	}
-	s := summarize(TriggerSQS, res, h.DryRun)
+	s := summarize(TriggerSQS, res.Merge(batch.Coverage), h.DryRun)
 	s.Events, s.DeadlineReached, s.RetryMessages, s.BackedOff = len(changes), deadline, retry, backedOff
+	s.Shards, s.ShardsStopped, s.ShardsEnqueued, s.ShardsDone, s.ShardsFailed = len(shards), stopped, sh.enqueued, sh.done, sh.failed
 	for _, c := range changes {
 		if !c.Relevant() {
 			s.Ignored++
@@ -76,16 +84,11 @@ func (h *Handler) retryStale(ctx context.Context, eng Engine, changes []event.Ch
 		return res
 	case <-t.C:
 	}
-	again := eng.Changes(ctx, slices.DeleteFunc(slices.Clone(changes), func(c event.Change) bool {
+	again := eng.Batch(ctx, slices.DeleteFunc(slices.Clone(changes), func(c event.Change) bool {
 		return !stale[reconcile.Unit{Account: c.Account, Region: c.Region}]
-	}))
-	res.Failures = slices.DeleteFunc(res.Failures, func(f reconcile.Failure) bool { return stale[f.Unit] })
-	res.Failures = append(res.Failures, again.Failures...)
-	res.Plan.Actions = append(res.Plan.Actions, again.Plan.Actions...)
-	res.Plan.Warnings = append(res.Plan.Warnings, again.Plan.Warnings...)
-	res.Report.Results = append(res.Report.Results, again.Report.Results...)
-	res.Units += again.Units
-	return res
+	}), nil).Result
+	res.Failures = slices.DeleteFunc(slices.Clone(res.Failures), func(f reconcile.Failure) bool { return stale[f.Unit] })
+	return res.Merge(again)
 }
 
 // staleUnits returns the pairs whose only trouble was a stale read.
@@ -105,25 +108,49 @@ func (h *Handler) hasTime(ctx context.Context, d time.Duration) bool {
 	return !ok || deadline.Sub(h.now()) > d
 }
 
-// decodeBatch decodes every message of a batch on its own and logs what each asks for; it also
-// returns the records by message id.
-func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) ([]event.Change, map[string]event.SQSRecord) {
+// decodeBatch decodes every message of a batch on its own, an event or a sweep shard, and logs
+// what each asks for; it also returns the records by message id. A shard that is not valid is an
+// ignored message.
+func (h *Handler) decodeBatch(ctx context.Context, payload json.RawMessage) ([]event.Change, []queuedShard, map[string]event.SQSRecord) {
 	var batch struct {
 		Records []json.RawMessage `json:"Records"`
 	}
 	if err := json.Unmarshal(payload, &batch); err != nil {
 		h.log().ErrorContext(ctx, "SQS batch unreadable", slog.String("error", err.Error()))
-		return nil, nil
+		return nil, nil, nil
 	}
 	changes := make([]event.Change, 0, len(batch.Records))
+	var shards []queuedShard
 	records := make(map[string]event.SQSRecord, len(batch.Records))
 	for _, raw := range batch.Records {
 		c, rec := event.DecodeSQSRecord(raw)
+		records[rec.MessageID] = rec
+		if sh, ok, err := decodeShard(rec); ok && err == nil {
+			shards = append(shards, queuedShard{id: rec.MessageID, shard: sh})
+			continue
+		} else if ok {
+			c = event.Change{Kind: event.Ignored, Reason: err.Error(), MessageID: rec.MessageID}
+		}
 		h.logChange(ctx, c)
 		changes = append(changes, c)
-		records[rec.MessageID] = rec
 	}
-	return changes, records
+	return changes, shards, records
+}
+
+// decodeShard decodes the shard a record carries; ok is false when it carries none.
+func decodeShard(rec event.SQSRecord) (s event.Shard, ok bool, err error) {
+	if rec.Body == nil {
+		return event.Shard{}, false, nil
+	}
+	return event.DecodeShard(*rec.Body)
+}
+
+func shardsOf(run []queuedShard) []event.Shard {
+	out := make([]event.Shard, 0, len(run))
+	for _, q := range run {
+		out = append(out, q.shard)
+	}
+	return out
 }
 
 // logChange logs the decision taken on one message: ignored (and not retried), or reconciled.

@@ -42,6 +42,17 @@ type Summary struct {
 	// made visible again soon because their only failure was a stale read.
 	RetryMessages []string `json:"retryMessages,omitempty"`
 	BackedOff     int      `json:"backedOff,omitempty"`
+	// Shards counts the sweep shards received and ShardsStopped those of them that ended their
+	// chain without running (a copy, or of an older sweep); ShardsEnqueued the shards sent (the
+	// first of each Region at the schedule, then the next of each shard done); ShardsDone the
+	// shards whose slice was reconciled; ShardsFailed those handed back for a retry (they could
+	// not start, reached the deadline, or the next one could not be sent) or, at the schedule,
+	// not sent.
+	Shards         int `json:"shards,omitempty"`
+	ShardsStopped  int `json:"shardsStopped,omitempty"`
+	ShardsEnqueued int `json:"shardsEnqueued,omitempty"`
+	ShardsDone     int `json:"shardsDone,omitempty"`
+	ShardsFailed   int `json:"shardsFailed,omitempty"`
 }
 
 // summarize counts what a reconcile run did.
@@ -83,6 +94,11 @@ func (s Summary) metrics(m *Metrics) error {
 	values := map[string]int{
 		"Reconciles": s.Units, "Pending": s.Pending, "Failures": len(s.Failures),
 		"Throttles": s.Throttled, "Warnings": s.Warnings, "ActionsFailed": s.Outcomes[string(execute.Failed)],
+	}
+	if s.Trigger == TriggerSQS || s.Trigger == TriggerSchedule {
+		values["ShardsEnqueued"] = s.ShardsEnqueued
+		values["ShardsDone"] = s.ShardsDone
+		values["ShardsFailed"] = s.ShardsFailed
 	}
 	if s.Trigger == TriggerSQS {
 		values["EventsSeen"] = s.Events

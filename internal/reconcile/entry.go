@@ -14,14 +14,7 @@ import (
 
 // Changes reconciles every (account, Region) that a batch of changes touches, each once.
 func (r *Reconciler) Changes(ctx context.Context, changes []event.Change) Result {
-	c := &collector{}
-	var tasks []task
-	for _, t := range coalesce(changes) {
-		if r.admit(ctx, &t, c) {
-			tasks = append(tasks, t)
-		}
-	}
-	return r.run(ctx, nil, tasks, c)
+	return r.Batch(ctx, changes, nil).Result
 }
 
 // Units reconciles the given pairs as if an event had named each, without a bucket to read
@@ -155,7 +148,7 @@ func (r *Reconciler) Full(ctx context.Context) Result {
 			return
 		}
 		r.run(ctx, []string{region}, tasks, c)
-		r.coverage(ctx, region, c)
+		r.coverage(ctx, region, c.readView(region), c)
 	})
 	return c.result()
 }

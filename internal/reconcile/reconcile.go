@@ -53,8 +53,13 @@ type Reconciler struct {
 	// of how many: first with done 0, then once per finished pair. The Regions' lanes call it at
 	// the same time, so it must be safe for concurrent use.
 	Progress func(region string, done, total int)
+	// ShardAccounts is how many accounts of a Region a sweep shard reconciles (default
+	// event.DefaultShardAccounts).
+	ShardAccounts int
 
 	locks keyedMutex
+	// members are the member statuses of the newest sweep's Regions, for its shards.
+	members memberCache
 }
 
 // Unit is the unit of work.
@@ -83,6 +88,17 @@ type Result struct {
 	Units int
 	// Pending counts the pairs not looked at because the context ended first (a deadline).
 	Pending int
+}
+
+// Merge returns res with what o planned, did and could not do added.
+func (res Result) Merge(o Result) Result {
+	res.Plan.Actions = append(slices.Clip(res.Plan.Actions), o.Plan.Actions...)
+	res.Plan.Warnings = append(slices.Clip(res.Plan.Warnings), o.Plan.Warnings...)
+	res.Report.Results = append(slices.Clip(res.Report.Results), o.Report.Results...)
+	res.Failures = append(slices.Clip(res.Failures), o.Failures...)
+	res.Units += o.Units
+	res.Pending += o.Pending
+	return res
 }
 
 func (r *Reconciler) now() time.Time {
