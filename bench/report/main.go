@@ -84,11 +84,12 @@ func fullPlan() plan {
 }
 
 // shardPlan models the event source mapping of the sharded sweep (batches of 100, a 20 s window,
-// one invocation at a time) during a sweep of 10,000 accounts in 4 Regions, calibrated by a real
-// sweep of calibration accounts.
+// one invocation at a time, as the central stack has it) during a sweep of 10,000 accounts in 4
+// Regions, in shards of the default 200 accounts and larger, calibrated by a real sweep of
+// calibration accounts.
 func shardPlan(calibration int) bench.ShardOptions {
 	return bench.ShardOptions{Regions: bench.MacieRegions[:4], Accounts: 10000, CalibrationAccounts: calibration,
-		ShardSizes: []int{250, 500, 1000}, EventRates: []float64{0.1, 1, 10}, BatchSize: 100, Window: 20 * time.Second,
+		ShardSizes: []int{200, 500, 1000}, EventRates: []float64{0.1, 1, 10}, BatchSize: 100, Window: 20 * time.Second,
 		Latency: latency, Limits: bench.Quotas(), Concurrency: concurrency, Seed: 1}
 }
 
