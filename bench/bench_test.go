@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"testing"
-	"time"
 )
 
 // The tests in this file are the regression guard on call counts that `make test` and
@@ -80,8 +79,7 @@ func TestBurstReconcilesEachPairOncePerBatch(t *testing.T) {
 }
 
 func TestSweepCallsPerAccount(t *testing.T) {
-	o := SweepOptions{Accounts: 40, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 1, Rate: 1e6,
-		Concurrency: 8, Passes: 2}
+	o := SweepOptions{Accounts: 40, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 1, Concurrency: 8, Passes: 2}
 	rows, err := Sweep(context.Background(), o, RunSweep)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +111,7 @@ func TestSweepCallsPerAccount(t *testing.T) {
 }
 
 func TestSweepCallsDoNotDependOnUntaggedBuckets(t *testing.T) {
-	o := SweepOptions{Accounts: 30, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 2, Rate: 1e6, Concurrency: 8, Passes: 1}
+	o := SweepOptions{Accounts: 30, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 2, Concurrency: 8, Passes: 1}
 	all, err := Sweep(context.Background(), o, RunSweep)
 	if err != nil {
 		t.Fatal(err)
@@ -128,17 +126,6 @@ func TestSweepCallsDoNotDependOnUntaggedBuckets(t *testing.T) {
 	}
 	if !maps.Equal(all[0].Calls, tagged[0].Calls) {
 		t.Errorf("calls with every bucket: %s; with the tagged ones only: %s", all[0].Calls, tagged[0].Calls)
-	}
-}
-
-func TestFloorTakesTheTighterBound(t *testing.T) {
-	r := SweepRow{Options: SweepOptions{Rate: 100, Latency: 20 * time.Millisecond, Concurrency: 4}, Calls: Delta{"a": 300, "b": 100}}
-	if got := r.Floor(); got != 4*time.Second { // 400 / 100 = 4 s; 400 × 20 ms / 4 = 2 s
-		t.Errorf("floor %v, want 4s", got)
-	}
-	r.Options.Concurrency = 1 // 400 × 20 ms = 8 s
-	if got := r.Floor(); got != 8*time.Second {
-		t.Errorf("floor %v, want 8s", got)
 	}
 }
 

@@ -34,26 +34,27 @@ const (
 	OrgRole    = "MacieSelfServiceOrgRead"
 )
 
-// Env is a sandbox served on loopback, optionally behind a request-rate limit.
+// Env is a sandbox served on loopback behind request-rate quotas.
 type Env struct {
-	SB  *sandbox.Sandbox
-	URL string
-	srv *http.Server
+	SB *sandbox.Sandbox
+	// Limiter applies the quotas and counts the calls by service and Region.
+	Limiter *Limiter
+	URL     string
+	srv     *http.Server
 }
 
 // EnvOptions shape an Env.
 type EnvOptions struct {
-	// Rate, when positive, caps the requests the endpoint serves per second (token bucket in
-	// front of the sandbox handler; excess requests wait their turn).
-	Rate float64
-	// Burst is the token bucket's depth (default 1).
-	Burst int
+	// Limits are the request-rate quotas in front of the sandbox handler (none: unlimited).
+	Limits Limits
 	// Latency is added to every call by the sandbox (SetFault "*" Latency).
 	Latency time.Duration
+	// Regions where the Macie administrator is designated; none means Region.
+	Regions []string
 }
 
 // NewEnv returns an empty organization (management and administrator accounts, the Macie
-// administrator designated in Region) served on a free loopback port. Close it when done.
+// administrator designated in the Regions) served on a free loopback port. Close it when done.
 func NewEnv(opts EnvOptions) (*Env, error) {
 	sb := sandbox.New(sandbox.Options{Seed: 1})
 	sb.SetOrganization("o-"+Management[:10], Management)
@@ -61,7 +62,9 @@ func NewEnv(opts EnvOptions) (*Env, error) {
 	sb.AddAccount(sandbox.Account{ID: Admin, Email: "security@example.com", Name: "macie-admin"})
 	sb.AddRole(Management, OrgRole)
 	sb.AddRole(Management, config.DefaultReadRole)
-	sb.Macie().SetAdmin(Region, Admin)
+	for _, r := range regionsOr(opts.Regions) {
+		sb.Macie().SetAdmin(r, Admin)
+	}
 	if opts.Latency > 0 {
 		sb.SetFault("*", sandbox.Fault{Latency: opts.Latency})
 	}
@@ -69,13 +72,18 @@ func NewEnv(opts EnvOptions) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening for the sandbox: %w", err)
 	}
-	h := sb.Handler()
-	if opts.Rate > 0 {
-		h = RateLimit(h, opts.Rate, opts.Burst)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	lim := NewLimiter(sb.Handler(), opts.Limits)
+	srv := &http.Server{Handler: lim, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }() // returns http.ErrServerClosed after Close
-	return &Env{SB: sb, URL: "http://" + ln.Addr().String(), srv: srv}, nil
+	return &Env{SB: sb, Limiter: lim, URL: "http://" + ln.Addr().String(), srv: srv}, nil
+}
+
+// regionsOr returns regions, or Region when there is none.
+func regionsOr(regions []string) []string {
+	if len(regions) == 0 {
+		return []string{Region}
+	}
+	return regions
 }
 
 // Close stops serving.
@@ -100,11 +108,12 @@ func AWSConfig(endpoint, account string) aws.Config {
 	return cfg
 }
 
-// EngineConfig is the engine configuration of the benchmark organization.
-func EngineConfig(concurrency int) config.Config {
+// EngineConfig is the engine configuration of the benchmark organization, managing the given
+// Regions (none: Region).
+func EngineConfig(concurrency int, regions ...string) config.Config {
 	return config.Config{
 		AdminAccount:       Admin,
-		Regions:            []string{Region},
+		Regions:            regionsOr(regions),
 		Policy:             tagpolicy.Policy{Key: tagpolicy.DefaultKey, Value: tagpolicy.DefaultValue},
 		ReadRole:           config.DefaultReadRole,
 		OrgRoleARN:         "arn:aws:iam::" + Management + ":role/" + OrgRole,
@@ -114,9 +123,9 @@ func EngineConfig(concurrency int) config.Config {
 }
 
 // NewEngine returns the real engine, wired as the Lambda wires it, calling endpoint as the
-// administrator account.
-func NewEngine(endpoint string, concurrency int) *reconcile.Reconciler {
-	return engine.New(AWSConfig(endpoint, Admin), EngineConfig(concurrency), engine.Options{
+// administrator account and managing the given Regions (none: Region).
+func NewEngine(endpoint string, concurrency int, regions ...string) *reconcile.Reconciler {
+	return engine.New(AWSConfig(endpoint, Admin), EngineConfig(concurrency, regions...), engine.Options{
 		Endpoint: endpoint,
 		Logger:   slog.New(slog.DiscardHandler),
 	}).Reconciler

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
@@ -35,6 +36,8 @@ type SweepRun struct {
 	NumGC        uint32 `json:"numGC"`
 	// OpenFiles is the number of open file descriptors at the end (connections included).
 	OpenFiles int `json:"openFiles"`
+	// CPU is the process's user and system time during the sweep (getrusage).
+	CPU time.Duration `json:"cpu"`
 }
 
 // RunSweep runs one full reconcile with a fresh engine against endpoint, in this process, with
@@ -56,11 +59,11 @@ func (s Sweeper) Run(ctx context.Context, endpoint string, o SweepOptions) (Swee
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(o.MemLimit))
 	}
 	stop := sampleHeap()
-	eng := NewEngine(endpoint, o.Concurrency)
-	start := time.Now()
+	eng := NewEngine(endpoint, o.Concurrency, o.regions()...)
+	start, cpu := time.Now(), processCPU()
 	res := eng.Full(ctx)
-	run := SweepRun{Wall: time.Since(start), Units: res.Units, Failures: len(res.Failures), Pending: res.Pending,
-		Actions: len(res.Plan.Actions)}
+	run := SweepRun{Wall: time.Since(start), CPU: processCPU() - cpu, Units: res.Units, Failures: len(res.Failures),
+		Pending: res.Pending, Actions: len(res.Plan.Actions)}
 	for _, a := range res.Plan.Actions {
 		switch a.Kind {
 		case plan.CreateMember:
@@ -138,6 +141,15 @@ func sampleHeap() func() uint64 {
 		defer mu.Unlock()
 		return peak
 	}
+}
+
+// processCPU is this process's user and system time so far, 0 where getrusage fails.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // statusBytes reads a "kB" field of a /proc/PID/status file, in bytes; 0 when unavailable.

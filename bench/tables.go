@@ -94,31 +94,6 @@ func BurstBreakdown(rows []BurstRow) string {
 	return b.String()
 }
 
-// SweepTable renders the sweep passes.
-func SweepTable(rows []SweepRow) string {
-	var b strings.Builder
-	b.WriteString("| accounts × buckets | buckets in the sandbox | GOMEMLIMIT | pass | accounts with a tagged bucket | members created | API calls | " +
-		"wall time | floor | wall / floor | engine peak RSS | engine peak heap |\n")
-	b.WriteString("|---" + strings.Repeat("|---:", 11) + "|\n")
-	for _, r := range rows {
-		o := r.Options
-		fmt.Fprintf(&b, "| %s × %d | %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", num(o.Accounts),
-			o.BucketsPerAccount, num(r.Held), memLimit(o.MemLimit), r.Pass, num(r.Tagged), num(r.Run.Creates), num(r.Calls.Total()), secs(r.Run.Wall),
-			secs(r.Floor()), float64(r.Run.Wall)/float64(r.Floor()), mib(r.Run.PeakRSSBytes), mib(r.Run.PeakHeapBytes))
-	}
-	return b.String()
-}
-
-// SweepBreakdown renders the calls per operation of each pass.
-func SweepBreakdown(rows []SweepRow) string {
-	var b strings.Builder
-	b.WriteString("| accounts | GOMEMLIMIT | pass | calls per operation |\n|---:|---:|---:|---|\n")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", num(r.Options.Accounts), memLimit(r.Options.MemLimit), r.Pass, r.Calls)
-	}
-	return b.String()
-}
-
 // ColdTable renders the cold starts: medians over the runs.
 func ColdTable(cs ColdStart) string {
 	var b strings.Builder

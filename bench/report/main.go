@@ -1,12 +1,12 @@
 // Command report runs the benchmark suite of package bench and writes its tables into
 // BENCHMARKS.md, between the document's <!-- begin:NAME --> and <!-- end:NAME --> markers.
 //
-//	go run ./bench/report                  # every table, about 7 minutes on 2 CPUs
+//	go run ./bench/report                  # every table
 //	go run ./bench/report -quick -out ""   # small sizes, tables on stdout only
-//	go run ./bench/report -only sweep -cpuprofile sweep.pprof
+//	go run ./bench/report -only sweep -cpuprofile sweep.pprof   # and sweep.sandbox.pprof
 //
 // Each full sweep runs the engine in a child process (this program, re-executed), so that the
-// memory it reports is the engine's alone and not the sandbox's.
+// memory and CPU time it reports are the engine's alone and not the sandbox's.
 package main
 
 import (
@@ -27,47 +27,70 @@ import (
 	"github.com/macieselfservice/macie-selfservice/bench"
 )
 
+// repeated is a sweep and how many times it runs: twice, so that a ratio is only claimed when
+// two runs agree, unless its figure is not a time.
+type repeated struct {
+	bench.SweepOptions
+	runs int
+}
+
 // plan is what one report measures.
 type plan struct {
 	sizes     []int
 	burst     bench.BurstOptions
-	sweeps    []bench.SweepOptions
+	sweeps    []repeated
+	regions   []repeated
+	shards    bench.ShardOptions
 	coldRuns  int
 	simulated []bench.SimulateOptions
 	coverage  coveragePlan
 }
 
-// Sweep conditions: 20 ms per call, 200 calls a second, 16 pairs at once. The rate bound
-// dominates (16 / 20 ms would allow 800 calls a second), and 10,000 accounts cost about
-// 30,000 calls, so the floor of the largest sweep is about 2.5 minutes.
+// Sweep conditions: 20 ms per call, the quotas of bench.Quotas (per service, and per Region
+// where AWS's quota is), 16 pairs at once.
 //
-// The last sweep repeats the largest with a soft memory limit (GOMEMLIMIT) of 100 MiB, to show
-// whether the engine fits Lambda's smallest memory size, 128 MB, when the Go runtime is told so.
+// The single-Region sweeps are 1,000 accounts (two passes, every bucket held) and 10,000 with a
+// soft memory limit (GOMEMLIMIT) of 100 MiB, to show whether the engine fits Lambda's smallest
+// memory size, 128 MB, when the Go runtime is told so (once: its figure is memory). The
+// multi-Region ones are 10,000 accounts in 1, 4 and 17 Regions; the first is the single-Region
+// sweep with Go's default memory settings. Every other sweep runs twice.
 const (
 	memLimit    = 100 << 20
 	latency     = 20 * time.Millisecond
-	rate        = 200
 	concurrency = 16
 )
 
+// sweepOf is a sweep of accounts over the first n of bench.MacieRegions.
+func sweepOf(accounts, regions, passes int) bench.SweepOptions {
+	return bench.SweepOptions{Accounts: accounts, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 1,
+		Regions: bench.MacieRegions[:regions], Latency: latency, Limits: bench.Quotas(), Concurrency: concurrency,
+		Passes: passes, SkipUntagged: accounts > 1000}
+}
+
 func fullPlan() plan {
-	sweep := func(accounts, passes int) bench.SweepOptions {
-		return bench.SweepOptions{Accounts: accounts, BucketsPerAccount: 20, TaggedFraction: 0.1, Seed: 1,
-			Latency: latency, Rate: rate, Concurrency: concurrency, Passes: passes}
-	}
-	large := sweep(10000, 1)
-	large.SkipUntagged = true
-	limited := large
+	limited := sweepOf(10000, 1, 1)
 	limited.MemLimit = memLimit
 	return plan{
 		sizes: []int{1, 10, 100, 1000, 10000},
 		burst: bench.BurstOptions{Accounts: 500, BucketsPerAccount: 20, BatchSizes: []int{10, 100, 1000},
 			Orders: []bench.Order{bench.Clustered, bench.Interleaved}, Concurrency: concurrency},
-		sweeps:    []bench.SweepOptions{sweep(1000, 2), large, limited},
+		sweeps:    []repeated{{sweepOf(1000, 1, 2), 2}, {limited, 1}},
+		regions:   []repeated{{sweepOf(10000, 1, 1), 2}, {sweepOf(10000, 4, 1), 2}, {sweepOf(10000, 17, 1), 2}},
+		shards:    shardPlan(2000),
 		coldRuns:  5,
 		simulated: simulated(50, 30),
 		coverage:  coverageOrgs(),
 	}
+}
+
+// shardPlan models the event source mapping of the sharded sweep (batches of 100, a 20 s window,
+// one invocation at a time, as the central stack has it) during a sweep of 10,000 accounts in 4
+// Regions, in shards of the default 200 accounts and larger, calibrated by a real sweep of
+// calibration accounts.
+func shardPlan(calibration int) bench.ShardOptions {
+	return bench.ShardOptions{Regions: bench.MacieRegions[:4], Accounts: 10000, CalibrationAccounts: calibration,
+		ShardSizes: []int{200, 500, 1000}, EventRates: []float64{0.1, 1, 10}, BatchSize: 100, Window: 20 * time.Second,
+		Latency: latency, Limits: bench.Quotas(), Concurrency: concurrency, Seed: 1}
 }
 
 // simulated is a month-long scenario of an organization, twice: 1,000 and 1,000,000 objects per
@@ -83,8 +106,9 @@ func quickPlan() plan {
 	p := fullPlan()
 	p.sizes = []int{1, 10, 100}
 	p.burst.Accounts, p.burst.BucketsPerAccount = 50, 4
-	p.sweeps = p.sweeps[:1]
-	p.sweeps[0].Accounts = 100
+	p.sweeps = []repeated{{sweepOf(100, 1, 2), 2}}
+	p.regions = []repeated{{sweepOf(200, 1, 1), 2}, {sweepOf(200, 4, 1), 2}, {sweepOf(200, 17, 1), 2}}
+	p.shards = shardPlan(300)
 	p.coldRuns = 1
 	p.simulated = simulated(10, 7)
 	p.coverage = quickCoverage()
@@ -94,24 +118,27 @@ func quickPlan() plan {
 func main() {
 	out := flag.String("out", "BENCHMARKS.md", "document whose marked blocks receive the tables (empty: stdout only)")
 	quick := flag.Bool("quick", false, "small sizes, for a quick look")
-	only := flag.String("only", "", "comma-separated subset of: machine, events, burst, sweep, cold, simulate, coverage")
+	only := flag.String("only", "", "comma-separated subset of: "+strings.Join(sections(""), ", "))
 	child := flag.String("child-sweep", "", "internal: run one sweep against this endpoint and print it as JSON")
 	conc := flag.Int("concurrency", concurrency, "internal: the child sweep's engine concurrency")
+	regions := flag.String("regions", bench.Region, "internal: the child sweep's managed Regions, comma-separated")
 	memLimitFlag := flag.Int64("memlimit", 0, "internal: the child sweep's soft memory limit in bytes")
-	cpuprofile := flag.String("cpuprofile", "", "write the child sweeps' CPU profile to this file")
+	cpuprofile := flag.String("cpuprofile", "", "write the child sweeps' CPU profile to this file, the sandbox's beside it (NAME.sandbox.pprof)")
 	memprofile := flag.String("memprofile", "", "write the child sweeps' live heap at the end to this file")
+	runsFlag := flag.Int("runs", 0, "run every sweep this many times (0: as planned, twice but the one with GOMEMLIMIT)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var err error
 	if *child != "" {
-		err = childSweep(ctx, *child, bench.SweepOptions{Concurrency: *conc, MemLimit: *memLimitFlag},
+		err = childSweep(ctx, *child, bench.SweepOptions{Concurrency: *conc, MemLimit: *memLimitFlag, Regions: strings.FieldsFunc(*regions, func(r rune) bool { return r == ',' })},
 			profiles{*cpuprofile, *memprofile})
 	} else {
 		p := fullPlan()
 		if *quick {
 			p = quickPlan()
 		}
+		p.setRuns(*runsFlag)
 		err = report(ctx, p, *out, sections(*only), profiles{*cpuprofile, *memprofile})
 	}
 	if err != nil {
@@ -120,9 +147,21 @@ func main() {
 	}
 }
 
+// setRuns makes every sweep run n times, when n is positive.
+func (p *plan) setRuns(n int) {
+	if n <= 0 {
+		return
+	}
+	for _, list := range [][]repeated{p.sweeps, p.regions} {
+		for i := range list {
+			list[i].runs = n
+		}
+	}
+}
+
 func sections(only string) []string {
 	if only == "" {
-		return []string{"machine", "events", "burst", "sweep", "cold", "simulate", "coverage"}
+		return []string{"machine", "events", "burst", "sweep", "regions", "shards", "cold", "simulate", "coverage"}
 	}
 	return strings.Split(only, ",")
 }
@@ -141,6 +180,8 @@ func report(ctx context.Context, p plan, out string, which []string, prof profil
 		{"events", func() error { return events(ctx, p, blocks) }},
 		{"burst", func() error { return burst(ctx, p, blocks) }},
 		{"sweep", func() error { return sweep(ctx, p, blocks, prof) }},
+		{"regions", func() error { return regionSweeps(ctx, p, blocks, prof) }},
+		{"shards", func() error { return shards(ctx, p, blocks) }},
 		{"cold", func() error { return cold(ctx, p, blocks) }},
 		{"simulate", func() error { return simulations(ctx, p, blocks) }},
 		{"coverage", func() error { return coverage(ctx, p, blocks) }},
@@ -179,17 +220,54 @@ func burst(ctx context.Context, p plan, blocks map[string]string) error {
 }
 
 func sweep(ctx context.Context, p plan, blocks map[string]string, prof profiles) error {
-	var rows []bench.SweepRow
-	for _, o := range p.sweeps {
-		r, err := bench.Sweep(ctx, o, childRunner(prof))
-		if err != nil {
-			return err
-		}
-		rows = append(rows, r...)
+	rows, err := sweepRuns(ctx, p.sweeps, prof)
+	if err != nil {
+		return err
 	}
 	blocks["sweep"] = bench.SweepTable(rows)
 	blocks["sweep-ops"] = bench.SweepBreakdown(rows)
+	blocks["sweep-cpu"] = bench.CPUTable(rows)
 	return nil
+}
+
+func regionSweeps(ctx context.Context, p plan, blocks map[string]string, prof profiles) error {
+	rows, err := sweepRuns(ctx, p.regions, prof)
+	if err != nil {
+		return err
+	}
+	blocks["regions"] = bench.RegionsTable(rows)
+	blocks["regions-floors"] = bench.FloorsTable(rows)
+	blocks["regions-ops"] = bench.SweepBreakdown(rows)
+	blocks["regions-cpu"] = bench.CPUTable(rows)
+	return nil
+}
+
+func shards(ctx context.Context, p plan, blocks map[string]string) error {
+	rows, cals, err := bench.ShardLatency(ctx, p.shards)
+	if err != nil {
+		return err
+	}
+	blocks["shards"] = bench.ShardTable(rows)
+	blocks["shards-calibration"] = bench.CalibrationTable(cals, p.shards.Regions)
+	return nil
+}
+
+// sweepRuns runs each sweep its number of times, the engine in a child process; with a CPU
+// profile, the sandbox's is written beside the engine's.
+func sweepRuns(ctx context.Context, sweeps []repeated, prof profiles) ([]bench.SweepRow, error) {
+	var rows []bench.SweepRow
+	for _, s := range sweeps {
+		o := s.SweepOptions
+		if prof.cpu != "" {
+			o.SandboxCPUProfile = strings.TrimSuffix(prof.cpu, ".pprof") + ".sandbox.pprof"
+		}
+		r, err := bench.SweepRuns(ctx, o, s.runs, childRunner(prof))
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
 }
 
 func cold(ctx context.Context, p plan, blocks map[string]string) error {
@@ -217,7 +295,8 @@ func simulations(ctx context.Context, p plan, blocks map[string]string) error {
 
 // write prints the blocks and splices them into the document at out.
 func write(out string, blocks map[string]string) error {
-	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "cold", "simulate",
+	names := []string{"machine", "events", "events-ops", "burst", "burst-ops", "sweep", "sweep-ops", "sweep-cpu",
+		"regions", "regions-floors", "regions-ops", "regions-cpu", "shards", "shards-calibration", "cold", "simulate",
 		"coverage", "coverage-lines", "first-analysis"}
 	for _, name := range names {
 		if b, ok := blocks[name]; ok {
@@ -253,7 +332,7 @@ func childRunner(prof profiles) bench.SweepRunner {
 			return bench.SweepRun{}, fmt.Errorf("finding this program: %w", err)
 		}
 		args := []string{"-child-sweep", endpoint, "-concurrency", strconv.Itoa(o.Concurrency),
-			"-memlimit", strconv.FormatInt(o.MemLimit, 10)}
+			"-memlimit", strconv.FormatInt(o.MemLimit, 10), "-regions", strings.Join(o.Regions, ",")}
 		if prof.cpu != "" {
 			args = append(args, "-cpuprofile", prof.cpu)
 		}

@@ -82,21 +82,23 @@ func (w *world) readBucket(name string, now time.Time) (bucketState, bool) {
 	return *cloneState(b), true
 }
 
-// readBucketsWhere returns copies of the buckets, as a tag read at now sees them, that match
-// keep, sorted by name.
-func (w *world) readBucketsWhere(now time.Time, keep func(*bucketState) bool) []bucketState {
+// readBucketsWhere returns copies of account's buckets, as a tag read at now sees them, that
+// match keep, sorted by name. It looks at the account's current buckets and at the buckets changed
+// within the lag (which may have belonged to it), so it costs what the account's buckets cost, not
+// what every bucket does: a sweep reads every account once.
+func (w *world) readBucketsWhere(account string, now time.Time, keep func(*bucketState) bool) []bucketState {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	names := map[string]bool{}
-	for n := range w.buckets {
-		names[n] = true
+	names := maps.Clone(w.owned[account])
+	if names == nil {
+		names = map[string]bool{}
 	}
 	for n := range w.history {
 		names[n] = true
 	}
 	var out []bucketState
 	for _, n := range slices.Sorted(maps.Keys(names)) {
-		if b := w.asOfLocked(n, now.Add(-w.lag)); b != nil && keep(b) {
+		if b := w.asOfLocked(n, now.Add(-w.lag)); b != nil && b.Account == account && keep(b) {
 			out = append(out, *cloneState(b))
 		}
 	}

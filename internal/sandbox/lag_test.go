@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -159,5 +160,34 @@ func TestHistoryKeepsOnlyWhatLaggedReadsNeed(t *testing.T) {
 	sb.world.mu.Unlock()
 	if n > 32 {
 		t.Fatalf("history holds %d versions for a 30 s lag at one write a second", n)
+	}
+}
+
+func TestGetResourcesListsADeletedBucketUntilTheLagPasses(t *testing.T) {
+	sb, c, tg, clk := lagSandbox(t)
+	mustPut(t, sb, Bucket{Account: wlA, Region: "eu-west-1", Name: "gone", Tags: map[string]string{"macie": "true"}})
+	if _, err := c.DeleteBucket(context.Background(), &s3.DeleteBucketInput{Bucket: aws.String("gone")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := listedTagged(t, tg); !slices.Equal(got, []string{"arn:aws:s3:::gone"}) {
+		t.Fatalf("within the lag: %v", got)
+	}
+	clk.Advance(time.Minute)
+	if got := listedTagged(t, tg); len(got) != 0 {
+		t.Fatalf("after the lag: %v", got)
+	}
+}
+
+func TestReadBucketsWhereLooksOnlyAtTheAccountsBuckets(t *testing.T) {
+	sb := New(Options{Seed: 7})
+	for i := range 50 {
+		mustPut(t, sb, Bucket{Account: wlB, Region: "eu-west-1", Name: fmt.Sprintf("other-%02d", i)})
+	}
+	mustPut(t, sb, Bucket{Account: wlA, Region: "eu-west-1", Name: "mine-b"})
+	mustPut(t, sb, Bucket{Account: wlA, Region: "us-east-1", Name: "mine-a"})
+	looked := 0
+	got := sb.world.readBucketsWhere(wlA, fixedNow, func(*bucketState) bool { looked++; return true })
+	if looked != 2 || len(got) != 2 || got[0].Name != "mine-a" || got[1].Name != "mine-b" {
+		t.Fatalf("looked at %d buckets, returned %v; want the account's two, sorted", looked, got)
 	}
 }

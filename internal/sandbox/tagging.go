@@ -58,8 +58,8 @@ func (s *Sandbox) getResources(c *call) *apiError {
 	for _, a := range in.ResourceARNList {
 		arns[a] = true
 	}
-	bs := s.world.readBucketsWhere(s.now(), func(b *bucketState) bool {
-		if b.Account != c.who.Account || b.Region != c.region || !wantsBuckets(in.ResourceTypeFilters) {
+	bs := s.world.readBucketsWhere(c.who.Account, s.now(), func(b *bucketState) bool {
+		if b.Region != c.region || !wantsBuckets(in.ResourceTypeFilters) {
 			return false
 		}
 		if len(arns) > 0 && !arns["arn:aws:s3:::"+b.Name] {
