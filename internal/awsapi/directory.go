@@ -84,17 +84,30 @@ func newDirectory(org OrganizationsAPI, opts DirectoryOptions) *Directory {
 // Accounts lists every account of the organization (ListAccounts, 20 per page), from the cache
 // when it is younger than the TTL.
 func (d *Directory) Accounts(ctx context.Context) ([]reconcile.Account, error) {
-	d.listMu.Lock()
-	defer d.listMu.Unlock()
-	if accts, ok := d.fresh(); ok {
-		return accts, nil
-	}
-	accts, err := d.list(ctx)
+	var accts []reconcile.Account
+	err := d.AccountPages(ctx, func(page []reconcile.Account) { accts = append(accts, page...) })
 	if err != nil {
 		return nil, err
 	}
+	return accts, nil
+}
+
+// AccountPages hands over every account of the organization page by page as ListAccounts gives
+// them, or all at once from the cache when it is younger than the TTL; a complete listing is
+// cached. It implements reconcile.AccountPager: a sweep starts on the first page.
+func (d *Directory) AccountPages(ctx context.Context, page func([]reconcile.Account)) error {
+	d.listMu.Lock()
+	defer d.listMu.Unlock()
+	if accts, ok := d.fresh(); ok {
+		page(accts)
+		return nil
+	}
+	accts, err := d.list(ctx, page)
+	if err != nil {
+		return err
+	}
 	d.store(accts)
-	return slices.Clone(accts), nil
+	return nil
 }
 
 // Account returns one account: from the cached list when it is fresh and holds the account, else
@@ -123,8 +136,8 @@ func (d *Directory) Account(ctx context.Context, id string) (reconcile.Account, 
 	return a, true, nil
 }
 
-// list reads every account with the SDK paginator.
-func (d *Directory) list(ctx context.Context) ([]reconcile.Account, error) {
+// list reads every account with the SDK paginator, handing each page over as it comes.
+func (d *Directory) list(ctx context.Context, each func([]reconcile.Account)) ([]reconcile.Account, error) {
 	pages := organizations.NewListAccountsPaginator(d.org, &organizations.ListAccountsInput{MaxResults: aws.Int32(20)})
 	accts := []reconcile.Account{}
 	for pages.HasMorePages() {
@@ -132,8 +145,12 @@ func (d *Directory) list(ctx context.Context) ([]reconcile.Account, error) {
 		if err != nil {
 			return nil, fmt.Errorf("listing the organization's accounts: %w", err)
 		}
+		n := len(accts)
 		for _, a := range page.Accounts {
 			accts = append(accts, account(a))
+		}
+		if len(accts) > n {
+			each(slices.Clone(accts[n:]))
 		}
 	}
 	if len(accts) == 0 {

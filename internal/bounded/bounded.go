@@ -3,6 +3,8 @@ package bounded
 
 import (
 	"context"
+	"iter"
+	"slices"
 	"sync"
 )
 
@@ -12,9 +14,15 @@ import (
 // with the ended context, so that f can count them as not done. ForEach returns when every call
 // has returned.
 func ForEach[T any](ctx context.Context, n int, items []T, f func(context.Context, T)) {
+	ForEachSeq(ctx, n, slices.Values(items), f)
+}
+
+// ForEachSeq is ForEach over a sequence that may still be growing (a listing in progress): an
+// item is handed to f as soon as the sequence yields it and a slot is free.
+func ForEachSeq[T any](ctx context.Context, n int, items iter.Seq[T], f func(context.Context, T)) {
 	slots := make(chan struct{}, max(1, n))
 	var wg sync.WaitGroup
-	for _, it := range items {
+	for it := range items {
 		if ctx.Err() != nil {
 			f(ctx, it)
 			continue

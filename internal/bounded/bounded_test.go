@@ -75,3 +75,35 @@ func TestForEachWatchesTheContextWhileWaiting(t *testing.T) {
 	close(release)
 	<-done
 }
+
+// ForEachSeq hands an item over as soon as the sequence yields it: the sequence waits for the
+// first item's call before it yields the second, which a ForEachSeq that collected the sequence
+// first would never allow.
+func TestForEachSeqStartsBeforeTheSequenceEnds(t *testing.T) {
+	first := make(chan struct{})
+	seq := func(yield func(int) bool) {
+		if !yield(0) {
+			return
+		}
+		select {
+		case <-first:
+		case <-time.After(10 * time.Second):
+			t.Error("the first item was not handed over before the sequence went on")
+			return
+		}
+		yield(1)
+	}
+	var got []int
+	var mu sync.Mutex
+	ForEachSeq(context.Background(), 2, seq, func(_ context.Context, i int) {
+		mu.Lock()
+		got = append(got, i)
+		mu.Unlock()
+		if i == 0 {
+			close(first)
+		}
+	})
+	if len(got) != 2 {
+		t.Fatalf("items %v, want both", got)
+	}
+}

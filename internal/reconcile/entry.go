@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"slices"
 	"time"
@@ -133,63 +134,91 @@ func (r *Reconciler) EnsureRegions(ctx context.Context) Result {
 // sweep that repairs drift and lost events. Each Region is a lane of its own, side by side with
 // the others: its members are listed, its job and publication checked, its pairs reconciled, then
 // its backfill and automated discovery policy (backfill.go, discovery.go) run on what the pairs
-// read. Every lane takes the accounts in the same order, so the lanes use an account's cached
-// read-role credentials at about the same time. When ctx ends first (the caller's deadline),
-// the pairs not yet started are counted as Pending and left to the next sweep.
+// read. The lanes start on the organization's first accounts while the rest are still being
+// listed (roster.go), and every lane takes the accounts in the same order, so the lanes use an
+// account's cached read-role credentials at about the same time. When ctx ends first (the
+// caller's deadline), the pairs not yet started are counted as Pending and left to the next
+// sweep. A listing that fails part way leaves the coverage steps out (they would judge on part of
+// the organization) and is a failure of the run.
 func (r *Reconciler) Full(ctx context.Context) Result {
 	c := &collector{}
-	accounts, ok := r.organization(ctx, c)
+	ros, ok := r.organization(ctx, c)
 	if !ok {
 		return c.result()
 	}
+	regions := &regionGate{done: map[string]bool{}}
 	eachRegion(r.Regions, func(region string) {
-		tasks, ok := r.sweep(ctx, region, accounts, c)
+		tasks, ok := r.sweep(ctx, region, ros, c)
 		if !ok {
 			return
 		}
-		r.run(ctx, []string{region}, tasks, c)
-		r.coverage(ctx, region, c.readView(region), c)
+		r.region(ctx, region, regions, c)
+		r.pairs(ctx, region, tasks, ros.count, func(ctx context.Context, t task) { r.unit(ctx, t, regions, c) })
+		if ros.wait() == nil {
+			r.coverage(ctx, region, c.readView(region), c)
+		}
 	})
+	r.listed(ctx, ros, c)
 	return c.result()
 }
 
-// organization lists the organization's accounts; ok is false, and the failure recorded in c,
-// when they could not be listed.
-func (r *Reconciler) organization(ctx context.Context, c *collector) ([]Account, bool) {
-	accounts, err := r.Directory.Accounts(ctx)
-	if err == nil && len(accounts) == 0 {
-		err = ErrNoAccounts
-	}
-	if err != nil {
+// organization starts listing the organization's accounts that a sweep looks at and waits for
+// the first of them; ok is false, and the failure recorded in c, when none could be listed.
+func (r *Reconciler) organization(ctx context.Context, c *collector) (*roster, bool) {
+	ros := r.listOrganization(ctx, r.swept)
+	if err := ros.started(); err != nil {
 		r.fail(ctx, c, Unit{}, err)
 		return nil, false
 	}
-	return accounts, true
+	return ros, true
 }
 
-// sweep lists the pairs of one Region that a full reconcile looks at; ok is false, and the
-// failure recorded in c, when the Region's members could not be listed.
-func (r *Reconciler) sweep(ctx context.Context, region string, accounts []Account, c *collector) ([]task, bool) {
+// listed waits for the end of a listing that started and records its failure, if any, in c.
+func (r *Reconciler) listed(ctx context.Context, ros *roster, c *collector) {
+	if err := ros.wait(); err != nil {
+		r.fail(ctx, c, Unit{}, fmt.Errorf("the organization's listing stopped part way: %w", err))
+	}
+}
+
+// sweep returns the pairs of one Region that a full reconcile looks at, as the roster grows; ok is
+// false, and the failure recorded in c, when the Region's members could not be listed.
+func (r *Reconciler) sweep(ctx context.Context, region string, ros *roster, c *collector) (iter.Seq[task], bool) {
 	statuses, err := r.Macie.MemberStatuses(ctx, region)
 	if err != nil {
 		r.fail(ctx, c, Unit{Region: region}, fmt.Errorf("listing members in %s: %w", region, err))
 		return nil, false
 	}
-	return r.sweepTasks(region, accounts, statuses), true
+	return func(yield func(task) bool) {
+		for a := range ros.all() {
+			if !yield(sweepTask(region, a, statuses)) {
+				return
+			}
+		}
+	}, true
+}
+
+// swept reports whether a full reconcile looks at an account: ACTIVE, neither the administrator
+// nor excluded.
+func (r *Reconciler) swept(a Account) bool {
+	return a.ID != r.Rules.Admin && !r.Rules.Excluded[a.ID] && a.Active()
+}
+
+// sweepTask is the pair of an account in a Region, with its member status from statuses.
+func sweepTask(region string, a Account, statuses map[string]plan.MemberStatus) task {
+	st := statuses[a.ID]
+	if st == "" {
+		st = plan.StatusNone
+	}
+	return task{Unit: Unit{Account: a.ID, Region: region}, email: a.Email, status: st}
 }
 
 // sweepTasks lists the pairs of one Region that a full reconcile looks at.
 func (r *Reconciler) sweepTasks(region string, accounts []Account, statuses map[string]plan.MemberStatus) []task {
 	var tasks []task
 	for _, a := range accounts {
-		if a.ID == r.Rules.Admin || r.Rules.Excluded[a.ID] || !a.Active() {
-			continue
+		if r.swept(a) {
+			tasks = append(tasks, sweepTask(region, a, statuses))
 		}
-		st := statuses[a.ID]
-		if st == "" {
-			st = plan.StatusNone
-		}
-		tasks = append(tasks, task{Unit: Unit{Account: a.ID, Region: region}, email: a.Email, status: st})
 	}
 	return tasks
 }

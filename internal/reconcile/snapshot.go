@@ -23,14 +23,14 @@ type Snapshot struct {
 // changes nothing.
 func (r *Reconciler) Observe(ctx context.Context) Snapshot {
 	c := &collector{}
-	accounts, ok := r.organization(ctx, c)
+	ros, ok := r.organization(ctx, c)
 	if !ok {
 		return Snapshot{Failures: c.result().Failures}
 	}
 	var mu sync.Mutex
 	var snap Snapshot
 	eachRegion(r.Regions, func(region string) {
-		tasks, ok := r.sweep(ctx, region, accounts, c)
+		tasks, ok := r.sweep(ctx, region, ros, c)
 		if !ok {
 			return
 		}
@@ -41,7 +41,7 @@ func (r *Reconciler) Observe(ctx context.Context) Snapshot {
 			snap.Regions = append(snap.Regions, rs)
 			mu.Unlock()
 		}
-		r.pairs(ctx, region, tasks, func(ctx context.Context, t task) {
+		r.pairs(ctx, region, tasks, ros.count, func(ctx context.Context, t task) {
 			m, err := r.observe(ctx, t)
 			if err != nil {
 				r.fail(ctx, c, t.Unit, err)
@@ -52,6 +52,7 @@ func (r *Reconciler) Observe(ctx context.Context) Snapshot {
 			snap.Members = append(snap.Members, m)
 		})
 	})
+	r.listed(ctx, ros, c)
 	slices.SortFunc(snap.Regions, func(a, b plan.RegionState) int {
 		return cmp.Compare(slices.Index(r.Regions, a.Region), slices.Index(r.Regions, b.Region))
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"slices"
 	"sync"
@@ -37,7 +38,7 @@ func (r *Reconciler) run(ctx context.Context, regionsFirst []string, tasks []tas
 		if l.check {
 			r.region(ctx, l.region, regions, c)
 		}
-		r.pairs(ctx, l.region, l.tasks, func(ctx context.Context, t task) { r.unit(ctx, t, regions, c) })
+		r.pairs(ctx, l.region, slices.Values(l.tasks), constant(len(l.tasks)), func(ctx context.Context, t task) { r.unit(ctx, t, regions, c) })
 	})
 	return c.result()
 }
@@ -88,31 +89,35 @@ func eachRegion[T any](items []T, f func(T)) {
 	wg.Wait()
 }
 
-// pairs calls f for every task of one Region, at most Concurrency at once, and tells Progress of
-// each finished one. Once ctx ends, f still sees the tasks not started (bounded.ForEach), so
-// that it counts them as Pending.
-func (r *Reconciler) pairs(ctx context.Context, region string, tasks []task, f func(context.Context, task)) {
-	finished := r.progress(region, len(tasks))
-	bounded.ForEach(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
+// pairs calls f for every task of one Region as the sequence yields it, at most Concurrency at
+// once, and tells Progress of each finished one out of total() (the pairs known so far, while the
+// organization is still being listed). Once ctx ends, f still sees the tasks not started
+// (bounded.ForEachSeq), so that it counts them as Pending.
+func (r *Reconciler) pairs(ctx context.Context, region string, tasks iter.Seq[task], total func() int, f func(context.Context, task)) {
+	finished := r.progress(region, total)
+	bounded.ForEachSeq(ctx, cmp.Or(r.Concurrency, 16), tasks, func(ctx context.Context, t task) {
 		defer finished()
 		f(ctx, t)
 	})
 }
 
-// progress returns what to call once per finished pair of a Region's total pairs in a run: it
+// constant returns a total that does not grow.
+func constant(n int) func() int { return func() int { return n } }
+
+// progress returns what to call once per finished pair of a Region's total() pairs in a run: it
 // tells r.Progress, if set, first that none is done.
-func (r *Reconciler) progress(region string, total int) func() {
+func (r *Reconciler) progress(region string, total func() int) func() {
 	if r.Progress == nil {
 		return func() {}
 	}
 	var mu sync.Mutex
 	done := 0
-	r.Progress(region, done, total)
+	r.Progress(region, done, total())
 	return func() {
 		mu.Lock()
 		defer mu.Unlock()
 		done++
-		r.Progress(region, done, total)
+		r.Progress(region, done, total())
 	}
 }
 
