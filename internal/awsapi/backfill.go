@@ -47,7 +47,7 @@ func backfillInput(spec plan.BackfillSpec) (*macie2.CreateClassificationJobInput
 			SimpleScopeTerm: &types.SimpleScopeTerm{
 				Comparator: types.JobComparatorGt,
 				Key:        types.ScopeFilterKeyObjectLastModifiedDate,
-				Values:     []string{spec.ModifiedBefore.UTC().Format(time.RFC3339)},
+				Values:     []string{cutoff(spec.ModifiedBefore)},
 			},
 		}}}}
 	}
@@ -67,9 +67,21 @@ func backfillInput(spec plan.BackfillSpec) (*macie2.CreateClassificationJobInput
 	return in, nil
 }
 
+// cutoff writes the backfill's cutoff to the second, rounded up. Macie compares each object's
+// last-modified time with it, and the daily job's next run takes only what changed after its
+// last run: rounded down, the objects of the fraction of a second before that run would be left
+// out by both. Rounded up, those of the fraction after it are analysed twice at most.
+func cutoff(t time.Time) string {
+	t = t.UTC()
+	if s := t.Truncate(time.Second); !s.Equal(t) {
+		t = s.Add(time.Second)
+	}
+	return t.Format(time.RFC3339)
+}
+
 func backfillDescription(spec plan.BackfillSpec) string {
 	d := []rune(fmt.Sprintf("Managed by Macie Self-Service: one-time analysis of the objects of %d newly tagged bucket(s) last modified up to %s; the daily job covers later changes.",
-		len(spec.Buckets), spec.ModifiedBefore.UTC().Format(time.RFC3339)))
+		len(spec.Buckets), cutoff(spec.ModifiedBefore)))
 	return string(d[:min(len(d), maxDescription)])
 }
 

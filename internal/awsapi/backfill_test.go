@@ -33,8 +33,8 @@ func TestBackfillJobsRoundTripThroughTheSandbox(t *testing.T) {
 		t.Fatalf("inventoried %+v, want %v, no job yet", inv, want)
 	}
 
-	cutoff := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	spec := plan.NewBackfillSpec(want, cutoff, 100, cutoff)
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	spec := plan.NewBackfillSpec(want, day, 100, day)
 	if err := m.CreateBackfillJob(ctx, "eu-west-1", spec); err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +62,8 @@ func TestBackfillJobsRoundTripThroughTheSandbox(t *testing.T) {
 }
 
 func TestBackfillInputNamesBucketsPerAccountAndExcludesNewerObjects(t *testing.T) {
-	cutoff := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
-	spec := plan.NewBackfillSpec([]plan.BucketRef{{Account: "444444444444", Name: "b"}, {Account: "333333333333", Name: "a2"}, {Account: "333333333333", Name: "a1"}}, cutoff, 30, cutoff)
+	cutoff0 := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	spec := plan.NewBackfillSpec([]plan.BucketRef{{Account: "444444444444", Name: "b"}, {Account: "333333333333", Name: "a2"}, {Account: "333333333333", Name: "a1"}}, cutoff0, 30, cutoff0)
 	in, err := backfillInput(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +79,9 @@ func TestBackfillInputNamesBucketsPerAccountAndExcludesNewerObjects(t *testing.T
 	term := in.S3JobDefinition.Scoping.Excludes.And[0].SimpleScopeTerm
 	if term.Key != types.ScopeFilterKeyObjectLastModifiedDate || term.Comparator != types.JobComparatorGt || term.Values[0] != "2026-11-30T06:00:00Z" {
 		t.Fatalf("scoping %+v", term)
+	}
+	if got := cutoff(cutoff0.Add(250 * time.Millisecond)); got != "2026-11-30T06:00:01Z" {
+		t.Fatalf("a cutoff a quarter second in is written %s, want the next second", got)
 	}
 	if in.S3JobDefinition.BucketCriteria != nil || len([]rune(aws.ToString(in.Description))) > maxDescription {
 		t.Fatal("a backfill names its buckets only, with a description Macie accepts")

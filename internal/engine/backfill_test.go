@@ -113,3 +113,26 @@ func TestSweepBackfillsAgainWhatAFailedJobNamed(t *testing.T) {
 		t.Fatalf("after the failed job the sweep created %+v, want one backfill of %v", specs, want)
 	}
 }
+
+// Objects last modified in the second before the daily job's last run, in a bucket that run did
+// not analyse them for, are the backfill's: its cutoff is rounded up to the second, not down.
+func TestBackfillTakesTheObjectsOfTheSecondBeforeTheDailyRun(t *testing.T) {
+	s := newSweeper(t)
+	s.sb.Macie().SetMember(sandbox.ExampleAdmin, "eu-west-1", sandbox.ExampleWorkloadA, "Enabled")
+	s.clk.Advance(200 * time.Millisecond)
+	if err := s.sb.PutObjects(sandbox.ExampleWorkloadA, "team-a-customer-exports", sandbox.ObjectGroup{Count: 5, SizeBytes: 5}); err != nil {
+		t.Fatal(err)
+	}
+	s.sweep(300 * time.Millisecond) // the daily job, created and first run half a second in
+	if specs, _ := s.sweep(time.Minute); len(specs) != 1 {
+		t.Fatalf("backfills %+v, want one", specs)
+	}
+	for range 3 {
+		s.sweep(24 * time.Hour)
+	}
+	for _, c := range s.sb.Coverage() {
+		if c.Bucket == "team-a-customer-exports" && c.Analysed != c.Objects {
+			t.Fatalf("%d of %d objects analysed", c.Analysed, c.Objects)
+		}
+	}
+}

@@ -32,7 +32,8 @@ import (
 // backfill's cutoff is the daily job's last run (its creation before the first run). Objects
 // last modified after the cutoff are left to the daily job's next run, which analyses what
 // changed since that run; so only objects changed between the daily job's last two runs of a
-// bucket already matching can be analysed twice.
+// bucket already matching, or in the second after the cutoff (which Macie is given to the
+// second, rounded up), can be analysed twice.
 
 // BackfillPrefix starts the name of every managed backfill job; it starts with JobPrefix.
 const BackfillPrefix = JobPrefix + "backfill-"
