@@ -40,7 +40,7 @@ var callers = map[string][]role{
 	"MacieAPI.UpdateClassificationJob":               {functionRole},
 	"MacieAPI.GetFindingsPublicationConfiguration":   {functionRole},
 	"MacieAPI.PutFindingsPublicationConfiguration":   {functionRole},
-	"MacieAPI.DescribeClassificationJob":             {functionRole}, // backfill jobs' stored buckets
+	"MacieAPI.DescribeClassificationJob":             {functionRole}, // the daily job's last run; a new backfill job's buckets
 	"MacieAPI.SearchResources":                       {functionRole}, // which tagged buckets Macie's inventory shows
 	"MacieAPI.GetAutomatedDiscoveryConfiguration":    {functionRole},
 	"MacieAPI.ListAutomatedDiscoveryAccounts":        {functionRole},

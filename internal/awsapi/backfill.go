@@ -47,7 +47,7 @@ func backfillInput(spec plan.BackfillSpec) (*macie2.CreateClassificationJobInput
 			SimpleScopeTerm: &types.SimpleScopeTerm{
 				Comparator: types.JobComparatorGt,
 				Key:        types.ScopeFilterKeyObjectLastModifiedDate,
-				Values:     []string{spec.ModifiedBefore.UTC().Format(time.RFC3339)},
+				Values:     []string{cutoff(spec.ModifiedBefore)},
 			},
 		}}}}
 	}
@@ -67,9 +67,21 @@ func backfillInput(spec plan.BackfillSpec) (*macie2.CreateClassificationJobInput
 	return in, nil
 }
 
+// cutoff writes the backfill's cutoff to the second, rounded up. Macie compares each object's
+// last-modified time with it, and the daily job's next run takes only what changed after its
+// last run: rounded down, the objects of the fraction of a second before that run would be left
+// out by both. Rounded up, those of the fraction after it are analysed twice at most.
+func cutoff(t time.Time) string {
+	t = t.UTC()
+	if s := t.Truncate(time.Second); !s.Equal(t) {
+		t = s.Add(time.Second)
+	}
+	return t.Format(time.RFC3339)
+}
+
 func backfillDescription(spec plan.BackfillSpec) string {
 	d := []rune(fmt.Sprintf("Managed by Macie Self-Service: one-time analysis of the objects of %d newly tagged bucket(s) last modified up to %s; the daily job covers later changes.",
-		len(spec.Buckets), spec.ModifiedBefore.UTC().Format(time.RFC3339)))
+		len(spec.Buckets), cutoff(spec.ModifiedBefore)))
 	return string(d[:min(len(d), maxDescription)])
 }
 
@@ -87,9 +99,13 @@ func bucketDefinitions(buckets []plan.BucketRef) []types.S3BucketDefinitionForJo
 	return out
 }
 
-// BackfillJobs lists the managed backfill jobs of a Region, any status, each with the buckets
-// its stored definition names (one DescribeClassificationJob per job). A job whose run ended in
-// error (lastRunErrorStatus ERROR) is marked Failed.
+// BackfillJobs lists the managed backfill jobs of a Region, any status. Each job's status and
+// whether its last run ended in error (lastRunErrorStatus ERROR: Failed) come from the listing
+// (ListClassificationJobs, one call per page), so they are always current; the buckets come from
+// its stored definition (DescribeClassificationJob), which never changes and is therefore read
+// once per job and kept (backfillBuckets). A sweep on a warm engine thus describes only the jobs
+// created since the previous one, however many there are. The bucket lists are shared with the
+// cache: read them, never change them.
 func (m *Macie) BackfillJobs(ctx context.Context, region string) ([]plan.BackfillJob, error) {
 	in := &macie2.ListClassificationJobsInput{FilterCriteria: &types.ListJobsFilterCriteria{
 		Includes: []types.ListJobsFilterTerm{{
@@ -107,27 +123,47 @@ func (m *Macie) BackfillJobs(ctx context.Context, region string) ([]plan.Backfil
 			if !plan.IsBackfill(aws.ToString(j.Name)) {
 				continue
 			}
-			bj, err := m.backfillJob(ctx, region, j)
+			buckets, err := m.backfillBuckets(ctx, region, aws.ToString(j.JobId))
 			if err != nil {
 				return nil, err
 			}
-			jobs = append(jobs, bj)
+			jobs = append(jobs, plan.BackfillJob{ID: aws.ToString(j.JobId), Name: aws.ToString(j.Name), Status: string(j.JobStatus),
+				Failed: j.LastRunErrorStatus != nil && j.LastRunErrorStatus.Code == types.LastRunErrorStatusCodeError, Buckets: buckets})
 		}
 	}
 	return jobs, nil
 }
 
-func (m *Macie) backfillJob(ctx context.Context, region string, j types.JobSummary) (plan.BackfillJob, error) {
-	d, err := m.DescribeJob(ctx, region, aws.ToString(j.JobId))
-	if err != nil {
-		return plan.BackfillJob{}, err
+// The bounds of the cache of backfill jobs' bucket lists. At most one backfill job is created
+// per Region per sweep and sweeps run every 6 hours, so BackfillCacheSize jobs are about two
+// years of three Regions each backfilling at every sweep. Past the bound the listing's order
+// defeats LRU and every sweep describes every job again, as an engine without the cache does.
+// Every sweep holds the bucket lists of all jobs at once anyway (about 100 bytes a bucket); the
+// cache keeps those lists, not copies, between sweeps. The lists never change: the TTL only
+// keeps an entry from being held forever.
+const (
+	BackfillCacheSize = 8192
+	BackfillCacheTTL  = 7 * 24 * time.Hour
+)
+
+// backfillBuckets returns the buckets a backfill job's stored definition names, described
+// (DescribeClassificationJob) when the job is not cached.
+func (m *Macie) backfillBuckets(ctx context.Context, region, jobID string) ([]plan.BucketRef, error) {
+	key := region + "/" + jobID
+	if buckets, ok := m.backfills.Get(key); ok {
+		return buckets, nil
 	}
-	bj := plan.BackfillJob{ID: d.ID, Name: d.Name, Status: d.Status, Failed: d.LastRunError == string(types.LastRunErrorStatusCodeError)}
+	d, err := m.DescribeJob(ctx, region, jobID)
+	if err != nil {
+		return nil, err
+	}
+	var buckets []plan.BucketRef
 	for _, e := range d.Explicit {
 		account, name, _ := strings.Cut(e, "/")
-		bj.Buckets = append(bj.Buckets, plan.BucketRef{Account: account, Name: name})
+		buckets = append(buckets, plan.BucketRef{Account: account, Name: name})
 	}
-	return bj, nil
+	m.backfills.Add(key, buckets)
+	return buckets, nil
 }
 
 // DailyRun reads the creation and last run of the Region's active managed daily job.

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/macie2/types"
 
 	"github.com/macieselfservice/macie-selfservice/internal/apierr"
+	"github.com/macieselfservice/macie-selfservice/internal/lru"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 )
 
@@ -18,13 +19,19 @@ type macieClients interface {
 }
 
 // Macie reads and changes Macie in the administrator account, one SDK client per Region. It
-// implements execute.Macie and reconcile.MacieReader and is safe for concurrent use.
+// implements execute.Macie and reconcile.MacieReader and is safe for concurrent use. It keeps the
+// bucket lists of the backfill jobs it has described (BackfillJobs).
 type Macie struct {
-	clients macieClients
+	clients   macieClients
+	backfills *lru.Cache[string, []plan.BucketRef] // Region/job id -> buckets named
 }
 
 // NewMacie returns the Macie adapter for the identity of c (the administrator account).
-func NewMacie(c *Clients) *Macie { return &Macie{clients: c} }
+func NewMacie(c *Clients) *Macie { return newMacie(c) }
+
+func newMacie(c macieClients) *Macie {
+	return &Macie{clients: c, backfills: lru.New[string, []plan.BucketRef](BackfillCacheSize, BackfillCacheTTL, nil)}
+}
 
 // Client returns the Macie client of a Region, for readers outside the engine (the cost
 // inventory) that call operations the engine does not.

@@ -4,7 +4,8 @@
 // One sequence generates an organization (up to 50 workload accounts, three Regions of which two
 // or three are managed, some accounts protected, some excluded, some outside the organization)
 // with random buckets, tags and Macie members, then performs a long random series of team
-// operations through S3 against the sandbox: tag, untag, create and delete buckets. The sandbox
+// operations through S3 against the sandbox: tag, untag, create and delete buckets, put objects
+// (into a third of the buckets first, most of them not yet in scope). The sandbox
 // emits the CloudTrail events AWS would, and they reach the real engine (engine.New with the real
 // SDK adapters) reordered, duplicated, in random batches, some dropped, some redelivered after a
 // retryable failure and dead-lettered after RetryLimit receives; meanwhile throttling, 500s and
@@ -29,6 +30,12 @@
 // protected accounts are never paused, excluded accounts, accounts outside the organization, the
 // administrator and unmanaged Regions are never touched, and no member is ever disassociated or
 // deleted.
+//
+// Last, 72 quiet virtual hours pass, in which Macie refreshes its inventory and runs its jobs
+// and, except in the events-only mode, the sweep runs once a day; then the coverage property is
+// checked (oracle.go): every object of every bucket in scope that the jobs cover was analysed
+// (in the events-only mode, which has no sweep to create backfills, every object changed after
+// the daily job's latest run), and no bucket that was never in scope was analysed.
 //
 // Every sequence is determined by its seed; a run with concurrency 1 replays exactly.
 package convergence

@@ -2,8 +2,10 @@ package convergence
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
@@ -54,10 +56,17 @@ type finalState struct {
 	tags    map[pair][]sandbox.Bucket // bucket owner and Region -> buckets
 	members map[pair]string           // absent: not a member
 	scan    map[string][]macie.ScopeEntry
+	// coverage is what was analysed of every bucket; objects are each bucket's object groups.
+	coverage []sandbox.BucketCoverage
+	objects  map[string][]macie.ObjectGroup
 }
 
 func readFinal(sb *sandbox.Sandbox, o *org) finalState {
-	f := finalState{tags: map[pair][]sandbox.Bucket{}, members: map[pair]string{}, scan: map[string][]macie.ScopeEntry{}}
+	f := finalState{tags: map[pair][]sandbox.Bucket{}, members: map[pair]string{}, scan: map[string][]macie.ScopeEntry{},
+		coverage: sb.Coverage(), objects: map[string][]macie.ObjectGroup{}}
+	for _, c := range f.coverage {
+		f.objects[c.Bucket] = sb.Objects(c.Account, c.Bucket)
+	}
 	owners := append(append([]string{adminAccount}, o.Workloads...), o.Outsiders...)
 	for _, region := range allRegions {
 		for _, a := range owners {
@@ -108,6 +117,96 @@ func activeScheduled(sb *sandbox.Sandbox, region string) int {
 	return active
 }
 
+// Coverage. After the quiet period that ends every sequence (72 virtual hours in which Macie
+// refreshes its inventory daily and runs the daily job, and the scheduled sweep runs every 6
+// hours and creates the backfill jobs), Macie has analysed every object of every bucket in scope
+// at the end that the jobs cover (the administrator's, and those of enabled members that are not
+// excluded, in a managed Region), and not one object of a bucket that was never in scope (never
+// tagged macie=true, or owned by an excluded account or by one outside the organization, or in
+// an unmanaged Region). The property holds only after that period: before it, the inventory may
+// lag the tags by a day, and only a sweep creates a backfill, once the inventory shows the
+// bucket tagged.
+//
+// In the events-only mode no sweep runs after the sequence. The objects a bucket held before the
+// daily job's run that preceded the bucket's entry into scope are a backfill's to analyse, and
+// only a sweep creates one: there, the objects that must be analysed are those last modified
+// after the daily job's latest run when the quiet period begins (the daily job's own promise:
+// each run analyses what changed since the one before), and the rule on buckets never in scope
+// holds unchanged.
+
+// covered reports whether the jobs analyse the buckets of an owner and Region at the end: the
+// administrator's, and those of an enabled member that is not excluded.
+func covered(o *org, f finalState, p pair) bool {
+	return p.Account == adminAccount || !o.Excluded[p.Account] && f.members[p] == "Enabled"
+}
+
+// dailyRuns returns the latest run of each Region's active daily job (zero when it has not run).
+func dailyRuns(sb *sandbox.Sandbox, regions []string) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, region := range regions {
+		for _, j := range sb.Macie().Jobs(adminAccount, region) {
+			if j.JobType == macie.JobTypeScheduled && j.JobStatus != macie.JobCancelled && j.JobStatus != macie.JobComplete {
+				out[region] = j.LastRunTime
+			}
+		}
+	}
+	return out
+}
+
+// divergeCoverage checks the coverage property on the state read after the quiet period.
+// scoped are the buckets the teams tagged in scope during the sequence; since is, per Region,
+// the moment after which objects must have been analysed (nil: every object must be).
+func divergeCoverage(o *org, f finalState, scoped map[string]bool, since map[string]time.Time) []string {
+	ever := everInScope(o, scoped)
+	var out []string
+	for _, c := range f.coverage {
+		managed := o.manages(c.Account, c.Region)
+		if managed && inScope(c.Tags) && covered(o, f, pair{c.Account, c.Region}) {
+			if n, total := unanalysed(f.objects[c.Bucket], since[c.Region]); n > 0 {
+				out = append(out, fmt.Sprintf("%s/%s in %s: %d of its %d objects never analysed, although it is in scope",
+					c.Account, c.Bucket, c.Region, n, total))
+			}
+		}
+		once := managed && !o.Excluded[c.Account] && (ever[c.Bucket] || inScope(c.Tags))
+		if c.Analyses > 0 && !once {
+			out = append(out, fmt.Sprintf("%s/%s in %s: %d object analyses, although it was never in scope",
+				c.Account, c.Bucket, c.Region, c.Analyses))
+		}
+	}
+	return out
+}
+
+// everInScope are the buckets tagged in scope initially or by a team (scoped, left unchanged).
+func everInScope(o *org, scoped map[string]bool) map[string]bool {
+	ever := maps.Clone(scoped)
+	if ever == nil {
+		ever = map[string]bool{}
+	}
+	for _, b := range o.Buckets {
+		ever[b.Name] = ever[b.Name] || inScope(b.Tags)
+	}
+	return ever
+}
+
+// manages reports whether the engine may ever scope the buckets of an owner in a Region: the
+// administrator's and the organization's workload accounts', in a managed Region (of excluded
+// accounts, never: the caller checks).
+func (o *org) manages(account, region string) bool {
+	return slices.Contains(o.Managed, region) && (account == adminAccount || slices.Contains(o.Workloads, account))
+}
+
+// unanalysed counts the objects of the groups last modified after since that were never
+// analysed, and all the groups' objects.
+func unanalysed(groups []macie.ObjectGroup, since time.Time) (n, total int64) {
+	for _, g := range groups {
+		total += g.Count
+		if g.LastModified.After(since) {
+			n += g.Count - g.Analysed
+		}
+	}
+	return n, total
+}
+
 // divergeRegion checks one managed Region's job: exactly one active scheduled job, scanning
 // exactly the in-scope buckets of the administrator and of the enabled, not excluded, members.
 func divergeRegion(o *org, f finalState, sb *sandbox.Sandbox, region string) []string {
@@ -120,9 +219,8 @@ func divergeRegion(o *org, f finalState, sb *sandbox.Sandbox, region string) []s
 	}
 	var want []string
 	for p, buckets := range f.tags {
-		covered := p.Account == adminAccount || !o.Excluded[p.Account] && f.members[p] == "Enabled"
 		for _, b := range buckets {
-			if p.Region == region && covered && inScope(b.Tags) {
+			if p.Region == region && covered(o, f, p) && inScope(b.Tags) {
 				want = append(want, p.Account+"/"+b.Name)
 			}
 		}

@@ -2,8 +2,11 @@ package convergence
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/macieselfservice/macie-selfservice/internal/sandbox"
 	"github.com/macieselfservice/macie-selfservice/internal/sandbox/macie"
 )
 
@@ -66,5 +69,45 @@ func TestWatchFlagsEveryForbiddenChange(t *testing.T) {
 	}
 	if len(r.rep.Violations) != 5 {
 		t.Fatalf("violations %q", r.rep.Violations)
+	}
+}
+
+func TestOracleCoverage(t *testing.T) {
+	const member, invited, excluded, outsider = "300000000001", "300000000002", "300000000003", "900000000001"
+	o := &org{Workloads: []string{member, invited, excluded}, Outsiders: []string{outsider}, Managed: []string{"eu-west-1"},
+		Excluded: map[string]bool{excluded: true}, Buckets: []sandbox.Bucket{{Name: "initially-scoped", Tags: map[string]string{"macie": "true"}}}}
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	f := finalState{members: map[pair]string{{member, "eu-west-1"}: "Enabled", {invited, "eu-west-1"}: "Invited"},
+		objects: map[string][]macie.ObjectGroup{}}
+	bucket := func(account, region, name string, scoped bool, analyses int64, groups ...macie.ObjectGroup) {
+		c := sandbox.BucketCoverage{Account: account, Region: region, Bucket: name, Analyses: analyses}
+		if scoped {
+			c.Tags = map[string]string{"macie": "true"}
+		}
+		f.coverage, f.objects[name] = append(f.coverage, c), groups
+	}
+	old, recent := macie.ObjectGroup{Count: 4, LastModified: day}, macie.ObjectGroup{Count: 2, Analysed: 2, LastModified: day.Add(time.Hour)}
+	bucket(member, "eu-west-1", "in-scope-gap", true, 2, old, recent)                               // 4 objects never analysed
+	bucket(member, "eu-west-1", "in-scope-done", true, 6, macie.ObjectGroup{Count: 6, Analysed: 6}) // fine
+	bucket(invited, "eu-west-1", "not-covered", true, 0, old)                                       // the jobs do not reach it
+	bucket(adminAccount, "eu-west-1", "admin-gap", true, 0, old)                                    // the administrator's own
+	bucket(member, "eu-west-1", "initially-scoped", false, 3, old)                                  // in scope once
+	bucket(member, "eu-west-1", "team-scoped", false, 3)                                            // tagged in scope by a team
+	bucket(member, "eu-west-1", "never", false, 1)                                                  // never in scope
+	bucket(excluded, "eu-west-1", "excluded", true, 1)                                              // an excluded account's
+	bucket(outsider, "eu-west-1", "outsider", true, 1)                                              // outside the organization
+	bucket(member, "us-east-1", "unmanaged", true, 1)                                               // an unmanaged Region
+	got := divergeCoverage(o, f, map[string]bool{"team-scoped": true}, nil)
+	var names []string
+	for _, d := range got {
+		names = append(names, strings.SplitN(strings.SplitN(d, "/", 2)[1], " ", 2)[0])
+	}
+	slices.Sort(names)
+	if want := []string{"admin-gap", "excluded", "in-scope-gap", "never", "outsider", "unmanaged"}; !slices.Equal(names, want) {
+		t.Fatalf("divergences %q, want buckets %v", got, want)
+	}
+	// Since the daily job's run at day (the events-only mode), the old objects may wait.
+	if got := divergeCoverage(o, f, map[string]bool{"team-scoped": true}, map[string]time.Time{"eu-west-1": day}); len(got) != 4 {
+		t.Fatalf("since the daily run: divergences %q, want the four analysed out of scope only", got)
 	}
 }

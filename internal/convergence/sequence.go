@@ -3,6 +3,7 @@ package convergence
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -31,14 +32,17 @@ var steps = []struct {
 	{6, true, (*runner).flipFlop},
 	{12, true, (*runner).create},
 	{8, true, (*runner).remove},
+	{10, true, (*runner).put},
 	{25, true, (*runner).deliverRandom},
 	{4, false, func(r *runner, _ context.Context) { r.drop() }},
 	{8, false, func(r *runner, _ context.Context) { r.fault() }},
 	{2, false, (*runner).sweep},
 }
 
-// sequence runs the random steps of the mode; time passes between them.
+// sequence fills some of the buckets that exist, then runs the random steps of the mode; time
+// passes between them.
 func (r *runner) sequence(ctx context.Context) {
+	r.fill(ctx)
 	total := 0
 	for _, s := range steps {
 		if s.events || !r.opts.EventsOnly {
@@ -121,6 +125,31 @@ func (r *runner) create(ctx context.Context) {
 	}
 }
 
+// fill puts an object into about a third of the buckets that exist before the first step, most
+// of them untagged or tagged out of scope: objects from before a bucket enters scope are the
+// backfill's to analyse.
+func (r *runner) fill(ctx context.Context) {
+	for _, name := range slices.Sorted(maps.Keys(r.team.buckets)) {
+		if r.rng.IntN(3) == 0 {
+			r.putInto(ctx, name, r.team.buckets[name])
+		}
+	}
+}
+
+// put puts an object into a bucket.
+func (r *runner) put(ctx context.Context) {
+	if name, o, ok := r.team.pick(r.rng.IntN); ok {
+		r.putInto(ctx, name, o)
+	}
+}
+
+// putInto puts an object into a bucket, under one of a few keys: a key used before replaces
+// its object, a change the daily job must analyse again.
+func (r *runner) putInto(ctx context.Context, name string, o owned) {
+	r.rep.TeamCalls++
+	_ = r.team.putObject(ctx, name, o, fmt.Sprintf("report-%d.txt", r.rng.IntN(4))) // a failed call changes nothing
+}
+
 func (r *runner) remove(ctx context.Context) {
 	if name, o, ok := r.team.pick(r.rng.IntN); ok {
 		r.rep.TeamCalls++
@@ -189,6 +218,56 @@ func (r *runner) finish(ctx context.Context) {
 	}
 	if len(again.Plan.Actions) > 0 || len(again.Failures) > 0 {
 		r.rep.Divergences = append(r.rep.Divergences, "a second full reconcile still has work: "+describe(again.Plan.Actions))
+	}
+	var since map[string]time.Time // the full mode: every object
+	if r.opts.EventsOnly {
+		since = dailyRuns(r.sb, r.org.Managed)
+	}
+	r.quiet(ctx)
+	r.rep.Divergences = append(r.rep.Divergences, divergeCoverage(r.org, readFinal(r.sb, r.org), r.team.scoped, since)...)
+}
+
+// The quiet period that ends every sequence, before the coverage property is checked (oracle.go):
+// no team changes anything, Macie refreshes its inventory and runs its jobs, and the scheduled
+// sweep runs. Three days are three inventory refreshes and three runs of the daily job: a bucket
+// tagged at the end is inventoried by the first refresh, backfilled by the sweep after it, and
+// its objects changed since the daily job's last run are analysed by the run after that.
+const (
+	quietPeriod = 72 * time.Hour
+	// quietSweepEvery is the schedule of the sweep in the quiet period: rate(1 day), a schedule
+	// the central stack's ScheduleExpression accepts (its default, rate(6 hours), sweeps four
+	// times as often). It is the harder case, as a backfill waits for the first sweep after the
+	// refresh, and it keeps the suite's run time: each sweep reads every pair again.
+	quietSweepEvery = 24 * time.Hour
+)
+
+// quiet lets the quiet period pass from one due moment to the next: Macie's (inventory
+// refreshes, job runs, daily cycles) and, except in the events-only mode, the sweep's, which
+// first runs a day after the sequence. Nothing is injected any more, so a sweep that fails is a
+// divergence.
+func (r *runner) quiet(ctx context.Context) {
+	end := r.clk.Now().Add(quietPeriod)
+	sweep := r.clk.Now().Add(quietSweepEvery)
+	for ctx.Err() == nil {
+		sweeping := !r.opts.EventsOnly && sweep.Before(end)
+		at := end
+		if sweeping {
+			at = sweep
+		}
+		if due, _ := r.sb.Macie().NextDue(); due.After(r.clk.Now()) && due.Before(at) {
+			at, sweeping = due, false
+		}
+		r.clk.Set(at)
+		r.sb.Macie().RunDue()
+		if sweeping {
+			for _, f := range r.eng.Full(ctx).Failures {
+				r.rep.Divergences = append(r.rep.Divergences, "a sweep of the quiet period failed: "+f.Err.Error())
+			}
+			sweep = sweep.Add(quietSweepEvery)
+		}
+		if !at.Before(end) {
+			return
+		}
 	}
 }
 

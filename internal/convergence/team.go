@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -21,6 +22,9 @@ type team struct {
 	clients map[owned]*s3.Client
 	buckets map[string]owned // the buckets that exist now
 	next    int
+	// scoped are the buckets the team has ever tagged in scope (inScope), for the coverage
+	// property: a bucket never in scope must never be analysed.
+	scoped map[string]bool
 }
 
 func (t *team) s3(o owned) *s3.Client {
@@ -55,6 +59,12 @@ func (t *team) putTags(ctx context.Context, name string, o owned, tags map[strin
 	if err != nil {
 		return fmt.Errorf("tagging %s: %w", name, err)
 	}
+	if inScope(tags) {
+		if t.scoped == nil {
+			t.scoped = map[string]bool{}
+		}
+		t.scoped[name] = true
+	}
 	return nil
 }
 
@@ -77,6 +87,17 @@ func (t *team) create(ctx context.Context, o owned) (string, error) {
 	}
 	t.buckets[name] = o
 	return name, nil
+}
+
+// putObject puts one small object without sensitive data into a bucket: a data event, so no
+// CloudTrail event. A bucket that holds an object can no longer be deleted (BucketNotEmpty).
+func (t *team) putObject(ctx context.Context, name string, o owned, key string) error {
+	_, err := t.s3(o).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(name), Key: aws.String(key),
+		Body: strings.NewReader("quarterly figures, nothing sensitive")})
+	if err != nil {
+		return fmt.Errorf("putting %s/%s: %w", name, key, err)
+	}
+	return nil
 }
 
 func (t *team) delete(ctx context.Context, name string, o owned) error {

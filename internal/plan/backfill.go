@@ -15,7 +15,8 @@ import (
 // only objects created or changed after its preceding run, so the objects a bucket held before it
 // entered scope are analysed by a one-time backfill job that names the bucket explicitly. What has
 // been backfilled is read from Macie, never kept: a bucket is backfilled when a managed backfill
-// job (name BackfillPrefix...) that is not cancelled and did not end in error names it.
+// job (name BackfillPrefix...) that is not cancelled and did not end in error names it (each
+// sweep lists the jobs' status and error; only the bucket lists, which never change, are cached).
 //
 //	bucket in scope (fresh read)  Macie's inventory shows it tagged  backfill jobs naming it       state
 //	yes                           no                                 -                             waiting (for Macie's inventory)
@@ -32,7 +33,8 @@ import (
 // backfill's cutoff is the daily job's last run (its creation before the first run). Objects
 // last modified after the cutoff are left to the daily job's next run, which analyses what
 // changed since that run; so only objects changed between the daily job's last two runs of a
-// bucket already matching can be analysed twice.
+// bucket already matching, or in the second after the cutoff (which Macie is given to the
+// second, rounded up), can be analysed twice.
 
 // BackfillPrefix starts the name of every managed backfill job; it starts with JobPrefix.
 const BackfillPrefix = JobPrefix + "backfill-"

@@ -177,7 +177,8 @@ func sortJobs(jobs []*Job, attribute, order string) error {
 	return nil
 }
 
-// jobSummary renders j as the model's JobSummary.
+// jobSummary renders j as the model's JobSummary, with the lastRunErrorStatus of its latest run
+// (runFailed), as DescribeClassificationJob reports it.
 func jobSummary(j *Job) map[string]any {
 	def := j.clone().JobDefinition
 	out := map[string]any{
@@ -186,7 +187,7 @@ func jobSummary(j *Job) map[string]any {
 		"jobType":            j.JobType,
 		"name":               j.Name,
 		"createdAt":          timestamp(j.CreatedAt),
-		"lastRunErrorStatus": lastRunError{Code: "NONE"},
+		"lastRunErrorStatus": j.lastRunError(),
 	}
 	if d := def.S3JobDefinition; d != nil && d.BucketCriteria != nil {
 		out["bucketCriteria"] = d.BucketCriteria

@@ -101,8 +101,9 @@ func (j *Job) pausedDetails() *pausedDetails {
 }
 
 // describeClassificationJob is DescribeClassificationJob (GET /jobs/{jobId}): lastRunTime is the
-// start of the latest run (absent before the first) and statistics.numberOfRuns counts them; a
-// run takes no time, so nothing is left to process between runs.
+// start of the latest run (absent before the first), lastRunErrorStatus its outcome (runFailed)
+// and statistics.numberOfRuns counts them; a run takes no time, so nothing is left to process
+// between runs.
 func (s *Service) describeClassificationJob(c *call) (any, error) {
 	if _, err := s.requireEnabled(c); err != nil {
 		return nil, err
@@ -117,7 +118,7 @@ func (s *Service) describeClassificationJob(c *call) (any, error) {
 		JobArn:             j.JobArn,
 		JobStatus:          j.JobStatus,
 		CreatedAt:          timestamp(j.CreatedAt),
-		LastRunErrorStatus: lastRunError{Code: "NONE"},
+		LastRunErrorStatus: j.lastRunError(),
 		Statistics:         statistics{NumberOfRuns: float64(j.Runs)},
 		UserPausedDetails:  j.pausedDetails(),
 	}

@@ -35,6 +35,8 @@ type Job struct {
 	// createdSeq and lastRunSeq place the creation and the latest run among object puts
 	// (ObjectGroup.Seq).
 	createdSeq, lastRunSeq int64
+	// lastRunFailed: the latest run met an account- or bucket-level error (runFailed).
+	lastRunFailed bool
 }
 
 // JobDefinition is the body of CreateClassificationJob, with the model's JSON member names.

@@ -1,6 +1,7 @@
 package macie
 
 import (
+	"slices"
 	"time"
 )
 
@@ -35,12 +36,14 @@ func (o origin) by() string {
 //     say; this is the side on which a backfill is hardest);
 //   - the objects are those changed since the cutoff (cutoff, eligible) that the job's scoping
 //     selects (scoping.go), sampled at samplingPercentage (jobPick);
+//   - the run ends in error when a bucket its bucketDefinitions name is out of reach (runFailed);
 //   - a ONE_TIME job is COMPLETE after its run; a SCHEDULED one is due again a period later.
 func (s *Service) runJob(k key, j *Job, t time.Time) {
 	if ss := s.sessions[k]; ss != nil && ss.status == StatusEnabled {
 		s.analyseJob(k, j, t)
 		j.LastRunTime = t
 		j.Runs++
+		j.lastRunFailed = s.runFailed(k, j)
 	}
 	if j.JobType == JobTypeOneTime {
 		j.JobStatus, j.nextRun = JobComplete, time.Time{}
@@ -66,6 +69,45 @@ func (s *Service) analyseJob(k key, j *Job, t time.Time) {
 		}
 	}
 	j.lastRunSeq = until.seq
+}
+
+// runFailed reports whether a run of j by k meets an account- or bucket-level error, which Macie
+// reports as lastRunErrorStatus ERROR ("Macie didn't process all the data specified for the
+// job"; for a recurring job, of its most recent run): a bucket its bucketDefinitions name no
+// longer exists in that account and Region (deleted, or never there), or its account's resources
+// are out of the job's reach (a member paused, removed or never associated). AWS gives as
+// examples a job "configured to analyze data for a member account that was suspended" and one
+// "configured to analyze an S3 bucket that Amazon Macie isn't allowed to access" (API Reference,
+// LastRunErrorStatus), and logs such errors with the bucket and its account (Macie User Guide,
+// "Monitoring sensitive data discovery jobs with Amazon CloudWatch Logs"). Buckets matched by
+// bucketCriteria come from the inventory and raise none. A named bucket that exists but is not
+// in the inventory yet is skipped without an error (AWS does not say): a silent skip is the side
+// on which a backfill is hardest to trust.
+func (s *Service) runFailed(k key, j *Job) bool {
+	if j.S3JobDefinition == nil {
+		return false
+	}
+	visible := s.visibleAccounts(k.account, k.region)
+	for _, bd := range j.S3JobDefinition.BucketDefinitions {
+		if !slices.Contains(visible, bd.AccountID) {
+			return true
+		}
+		live := s.world.Buckets(bd.AccountID, k.region)
+		for _, name := range bd.Buckets {
+			if !slices.ContainsFunc(live, func(b Bucket) bool { return b.Name == name }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lastRunError is the job's lastRunErrorStatus: ERROR or NONE (also before its first run).
+func (j *Job) lastRunError() lastRunError {
+	if j.lastRunFailed {
+		return lastRunError{Code: "ERROR"}
+	}
+	return lastRunError{Code: "NONE"}
 }
 
 // mark is a moment in the order things happen: a time, and the Seq of the latest object group
