@@ -14,16 +14,29 @@ type Bound struct {
 	Time  time.Duration
 }
 
+// signedAtHome is the service the engine calls in its own Region for the pairs of every Region
+// (AssumeRole of the read roles): its calls count against their signing Region's quota, but they
+// are made by every Region's workers, so they are not in that Region's latency bound.
+const signedAtHome = "sts"
+
 // Bounds lists the lower bounds of the pass, largest first. Per Region: for each per-Region
-// quota, the Region's calls of that service / its rate; and the latency, the calls signed for
-// the Region × latency / concurrency (each Region can have Concurrency calls in flight). Per
-// account-wide quota: its calls in every Region / its rate.
+// quota, the Region's calls of that service / its rate; and the latency, the calls the Region's
+// workers make (those signed for the Region but STS's) × latency / concurrency (each Region can
+// have Concurrency calls in flight). Over all Regions: every call × latency / (concurrency ×
+// Regions). Per account-wide quota: its calls in every Region / its rate.
 func (r SweepRow) Bounds() []Bound {
 	o := r.Options
 	var bs []Bound
+	total := 0
 	for _, region := range o.regions() {
 		bs = append(bs, r.regionBounds(region)...)
 	}
+	for _, n := range r.ByKey {
+		total += n
+	}
+	inFlight := max(1, o.Concurrency) * max(1, len(o.regions()))
+	bs = append(bs, Bound{What: "latency, all Regions", Calls: total,
+		Time: time.Duration(float64(total) * float64(o.Latency) / float64(inFlight))})
 	for svc, lim := range o.Limits {
 		if lim.Scope != AccountWide {
 			continue
@@ -50,7 +63,9 @@ func (r SweepRow) regionBounds(region string) []Bound {
 		if k.Region != region || limited && lim.Scope == AccountWide {
 			continue
 		}
-		calls += n
+		if k.Service != signedAtHome {
+			calls += n
+		}
 		if limited {
 			bs = append(bs, Bound{What: k.String(), Calls: n, Time: perRate(n, lim.Rate)})
 		}

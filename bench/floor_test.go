@@ -48,15 +48,22 @@ func TestFloorIsTheLargestBoundOverRegionsAndAccountWideQuotas(t *testing.T) {
 		ByKey: map[Key]int{{"macie2", "eu-west-1"}: 400, {"tagging", "eu-west-1"}: 600, {"sts", "eu-west-1"}: 300,
 			{"macie2", "us-east-1"}: 100, {"organizations", "us-east-1"}: 50},
 	}
-	// eu-west-1: 1,300 calls × 20 ms / 4 = 6.5 s; macie2 400 / 100 = 4 s; sts 0.5 s.
-	// us-east-1: 100 calls (organizations is account-wide) → 0.5 s; macie2 1 s. organizations: 50 / 10 = 5 s.
-	if got := r.Floor(); got.What != "latency eu-west-1" || got.Time != 6500*time.Millisecond || got.Calls != 1300 {
-		t.Errorf("floor %+v, want latency eu-west-1, 1,300 calls, 6.5 s", got)
+	// eu-west-1: 1,000 calls (sts's are made by both Regions' workers) × 20 ms / 4 = 5 s; macie2
+	// 400 / 100 = 4 s; sts 0.5 s. us-east-1: 100 calls (organizations is account-wide) → 0.5 s;
+	// macie2 1 s. All Regions: 1,450 calls × 20 ms / 8 = 3.625 s. organizations: 50 / 10 = 5 s,
+	// the tie going to the first name.
+	if got := r.Floor(); got.What != "latency eu-west-1" || got.Time != 5*time.Second || got.Calls != 1000 {
+		t.Errorf("floor %+v, want latency eu-west-1, 1,000 calls, 5 s", got)
 	}
+	r.ByKey[Key{"sts", "eu-west-1"}] = 3000 // all Regions: 4,150 calls × 20 ms / 8 = 10.375 s
+	if got := r.Floor(); got.What != "latency, all Regions" || got.Time != 10375*time.Millisecond {
+		t.Errorf("floor %+v, want the latency of all Regions at 10.375 s", got)
+	}
+	r.ByKey[Key{"sts", "eu-west-1"}] = 300
 	if got := r.RegionFloor("us-east-1"); got.What != "macie2 us-east-1" || got.Time != time.Second {
 		t.Errorf("us-east-1 floor %+v, want macie2 at 1 s", got)
 	}
-	r.Options.Concurrency = 8 // eu-west-1's latency bound halves to 3.25 s
+	r.Options.Concurrency = 8 // eu-west-1's latency bound halves to 2.5 s
 	if got := r.Floor(); got.What != "organizations" || got.Time != 5*time.Second {
 		t.Errorf("floor %+v, want organizations at 5 s", got)
 	}
