@@ -27,8 +27,16 @@ type CoverageReader interface {
 	DiscoveryAccounts(ctx context.Context, region string) (map[string]string, error)
 }
 
-// observed records what a unit read of its pair, for the coverage step of a full reconcile.
-func (c *collector) observed(m plan.Member) {
+// observed records what a unit read of its pair, for the coverage step of a full reconcile: its
+// status and its buckets in scope, all the step looks at (a sweep of 10,000 accounts in 17
+// Regions reads 170,000 pairs, most of whose buckets are out of scope). Nothing is recorded
+// without a coverage step.
+func (r *Reconciler) observed(c *collector, m plan.Member) {
+	if r.Coverage == nil {
+		return
+	}
+	m.Email = ""
+	m.Buckets = slices.DeleteFunc(slices.Clone(m.Buckets), func(b plan.Bucket) bool { return !r.Rules.Policy.InScope(b.Tags) })
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.members = append(c.members, m)

@@ -139,7 +139,7 @@ func (r *Reconciler) unit(ctx context.Context, t task, regions *regionGate, c *c
 		r.fail(ctx, c, t.Unit, err)
 		return
 	}
-	c.observed(m)
+	r.observed(c, m)
 	acts, warns := plan.MemberActions(r.Rules, m)
 	acts = append(acts, r.enrolDiscovery(ctx, t.Region, acts)...)
 	if len(acts) == 0 {
