@@ -54,7 +54,7 @@ vulncheck: ## Report known vulnerabilities in code the project reaches (govulnch
 	  rm -rf $(VULNDB_DIR) && cd / && $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB_DIR)
 	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(VULN_VERSION) -db file://$(VULNDB_DIR) ./...
 
-bench: ## Run the benchmark suite (about 14 minutes) and rewrite the tables of BENCHMARKS.md.
+bench: ## Run the benchmark suite (about 8 minutes on 2 idle CPUs) and rewrite the tables of BENCHMARKS.md.
 	$(GO) run ./bench/report -out BENCHMARKS.md
 
 bench-quick: ## The benchmarks' regression guard on API call counts (also part of make test).
