@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/cost"
+	"github.com/macieselfservice/macie-selfservice/internal/engine"
 )
 
 // costOptions holds what `maciectl cost` needs.
@@ -81,18 +81,18 @@ func costRun(ctx context.Context, opts *costOptions) error {
 	if err != nil {
 		return err
 	}
-	reader := inventoryReader(o)
-	out := prices.Read(ctx, cost.Org{Config: o.Config, Reconciler: o.engine(opts.Org.Endpoint, nil).Reconciler, Reader: reader, Usage: reader}, a)
+	eng := o.engine(opts.Org.Endpoint, nil)
+	reader := inventoryReader(eng, o.Config.Regions[0])
+	out := prices.Read(ctx, cost.Org{Config: o.Config, Reconciler: eng.Reconciler, Reader: reader, Usage: reader}, a)
 	if opts.Org.JSON {
 		return writeJSON(opts.IO.Out, out)
 	}
 	return out.WriteText(opts.IO.Out)
 }
 
-// inventoryReader reads what a cost estimate needs with the administrator's clients and the
-// workload accounts' read role.
-func inventoryReader(o *org) *cost.AWSReader {
-	b := awsapi.NewBuckets(o.Clients, awsapi.BucketsOptions{ReadRole: o.Config.ReadRole, Self: o.Config.AdminAccount,
-		SessionName: awsapi.OperatorSessionName})
-	return cost.NewAWSReader(awsapi.NewMacie(o.Clients), b, o.Config.Regions[0])
+// inventoryReader reads what a cost estimate needs through the engine's own adapters, so that a
+// command shares the engine's clients and each account's assumed read role (listing buckets in
+// listRegion).
+func inventoryReader(e *engine.Engine, listRegion string) *cost.AWSReader {
+	return cost.NewAWSReader(e.Macie, e.Buckets, listRegion)
 }

@@ -71,14 +71,14 @@ func doctorRun(ctx context.Context, opts *doctorOptions) error {
 	c := o.Config
 	do := doctor.Options{Admin: c.AdminAccount, Regions: c.Regions, ReadRole: c.ReadRole, Caller: o.Caller,
 		Job:       plan.NewJobSpec(c.Policy, c.ExcludedAccounts, c.SamplingPercentage),
-		Discovery: awsapi.NewMacie(o.Clients), DiscoveryPolicy: c.AutomatedDiscovery}
+		Discovery: r.Macie, DiscoveryPolicy: c.AutomatedDiscovery}
 	do.Sample, do.SampleError = sampleAccounts(ctx, o, r.Directory, opts.Sample)
 	if opts.DLQURL != "" {
 		do.QueueDepth = func(ctx context.Context) (int, error) {
 			return awsapi.QueueDepth(ctx, o.Clients, opts.DLQURL, c.Regions[0])
 		}
 	}
-	rep := doctor.Run(ctx, awsapi.NewMacie(o.Clients), inventoryReader(o), do)
+	rep := doctor.Run(ctx, r.Macie, inventoryReader(r, c.Regions[0]), do)
 	if opts.Org.JSON {
 		err = writeJSON(opts.IO.Out, rep)
 	} else {

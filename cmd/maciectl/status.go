@@ -12,6 +12,7 @@ import (
 	"github.com/macieselfservice/macie-selfservice/internal/awsapi"
 	"github.com/macieselfservice/macie-selfservice/internal/cost"
 	"github.com/macieselfservice/macie-selfservice/internal/doctor"
+	"github.com/macieselfservice/macie-selfservice/internal/engine"
 	"github.com/macieselfservice/macie-selfservice/internal/plan"
 	"github.com/macieselfservice/macie-selfservice/internal/reconcile"
 	"github.com/macieselfservice/macie-selfservice/internal/status"
@@ -67,7 +68,7 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 	}
 	r := o.engine(opts.Org.Endpoint, nil)
 	snap := r.Observe(ctx)
-	rep := status.Build(statusInput(ctx, opts, o, r.Reconciler, snap))
+	rep := status.Build(statusInput(ctx, opts, o, r, snap))
 	if opts.HTML != "" {
 		if err := writeStatusPage(opts, rep); err != nil {
 			return err
@@ -81,9 +82,9 @@ func statusRun(ctx context.Context, opts *statusOptions) error {
 
 // statusInput gathers what the report is built from: the snapshot, each Region's active job as
 // stored, and the cost estimate per pair.
-func statusInput(ctx context.Context, opts *statusOptions, o *org, r *reconcile.Reconciler, snap reconcile.Snapshot) status.Input {
+func statusInput(ctx context.Context, opts *statusOptions, o *org, r *engine.Engine, snap reconcile.Snapshot) status.Input {
 	in := status.Input{Admin: o.Config.AdminAccount, Policy: o.Config.Policy, Members: snap.Members}
-	macie := awsapi.NewMacie(o.Clients)
+	macie := r.Macie
 	want := plan.NewJobSpec(o.Config.Policy, o.Config.ExcludedAccounts, o.Config.SamplingPercentage).Name
 	for _, rs := range snap.Regions {
 		g := status.Region{Region: rs.Region, Publishing: rs.Publishing, Jobs: rs.Jobs}
@@ -112,7 +113,7 @@ func statusInput(ctx context.Context, opts *statusOptions, o *org, r *reconcile.
 	}
 	if prices, err := cost.DefaultPrices(); err == nil {
 		a := cost.Assumptions{SamplingPercentage: o.Config.SamplingPercentage, MonthlyChangePercent: cost.DefaultMonthlyChangePercent}
-		inv, _ := cost.ReadInventory(ctx, cost.Org{Config: o.Config, Reconciler: r, Reader: inventoryReader(o)}, snap)
+		inv, _ := cost.ReadInventory(ctx, cost.Org{Config: o.Config, Reconciler: r.Reconciler, Reader: inventoryReader(r, o.Config.Regions[0])}, snap)
 		in.Costs = prices.Estimate(a, inv).Pairs
 	}
 	return in
