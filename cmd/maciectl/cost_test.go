@@ -127,19 +127,3 @@ func TestCostNotReadLinesNameAccountAndRegions(t *testing.T) {
 		t.Fatalf("exit %d; not-read lines %q, want one starting %q\n%s", code, notRead, want, errOut)
 	}
 }
-
-// cost reads the inventory through the engine's own adapters: each account's read role (and the
-// Organizations role) is assumed once for the whole command, not once for the engine's reads
-// and again for the inventory's.
-func TestCostAssumesEachRoleOnce(t *testing.T) {
-	f := newCostFixture(t)
-	before := f.srv.Sandbox().Calls()["sts:AssumeRole"]
-	if code, _, stderr := f.run(t, nil, "cost", "--json"); code != 0 || stderr != "" {
-		t.Fatalf("exit %d, stderr %q", code, stderr)
-	}
-	// 6 in this organization with the engine's adapters alone; an inventory reader of its own,
-	// beside the engine's, made it 9.
-	if got := f.srv.Sandbox().Calls()["sts:AssumeRole"] - before; got != 6 {
-		t.Errorf("cost assumed roles %d times, want 6", got)
-	}
-}
